@@ -152,8 +152,14 @@ def read_source(path: Path) -> dict[str, Any]:
         raise CorpusSourceError(f"{path}: corrections are for English documents only")
     source_text = None
     if "source_text" in sections:
-        src = parse_markup(sections["source_text"], f"{path}:source_text")
-        source_text = src.text
+        body = sections["source_text"].strip()
+        if body.startswith("@from "):
+            # The translation of another document of the corpus: reuse its text verbatim.
+            origin = path.with_name(body[len("@from ") :].strip() + ".ann")
+            if not origin.exists():
+                raise CorpusSourceError(f"{path}: source_text refers to missing {origin.name}")
+            body = origin.read_text(encoding="utf-8").split("\n=== text\n", 1)[1].split("\n=== ", 1)[0].rstrip("\n")
+        source_text = parse_markup(body, f"{path}:source_text").text
     meta = {"title": header["title"], "date": header["date"], "place": header["place"], "source": "written for govpipe"}
     record: dict[str, Any] = {"id": header["id"], "text": parsed.text, "meta": meta}
     if source_text:
