@@ -1,0 +1,70 @@
+#!/usr/bin/env python
+"""Build the segmentation resources under models/cws/ from the gold training corpora.
+
+    python scripts/train_cws.py dict   --standard pku   # fast-mode frequency dictionary
+    python scripts/train_cws.py tagger --standard pku   # accurate-mode character tagger
+
+Only the training corpora and the training word lists are read (never the *_test / *_gold files), and
+a fixed 5% of the corpus (pipeline.cws_text.split_train_dev) is held out as the dev set for choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.cws_text import STANDARD_DATA, read_segmented, read_word_list, split_train_dev  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data"))
+
+
+def load_training(data_dir: Path, standard: str) -> tuple[list[list[str]], list[list[str]], set[str]]:
+    corpus, words = STANDARD_DATA[standard]
+    sentences = list(read_segmented(data_dir / corpus))
+    train, dev = split_train_dev(sentences)
+    return train, dev, read_word_list(data_dir / words)
+
+
+def build_dict(args: argparse.Namespace) -> None:
+    """word<TAB>count from the training split; listed words never seen there get count 1."""
+    train, _dev, listed = load_training(args.data_dir, args.standard)
+    counts: collections.Counter[str] = collections.Counter(w for s in train for w in s)
+    for w in listed:
+        counts.setdefault(w, 1)
+    out = args.out or REPO / "models" / "cws" / f"{args.standard}_dict.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as fh:
+        for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if not any(ch.isspace() for ch in w):
+                fh.write(f"{w}\t{c}\n")
+    print(f"wrote {out}: {len(counts)} words from {len(train)} training sentences")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["dict", "tagger"])
+    ap.add_argument("--standard", choices=sorted(STANDARD_DATA), default="pku")
+    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--minutes", type=float, default=35.0, help="tagger: wall-clock training budget")
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args(argv)
+    if args.what == "dict":
+        build_dict(args)
+    else:
+        from pipeline.cws_train import train_tagger
+
+        train_tagger(args)
+
+
+if __name__ == "__main__":
+    main()

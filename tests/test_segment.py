@@ -1,0 +1,113 @@
+"""Segmentation: factory, SIGHAN line output, the stage's tokens/sentences, user dictionaries, scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.cws_text import fold_width, score_segmentation
+from pipeline.doc import Correction, Doc
+from pipeline.errors import ConfigError
+from pipeline.segment import SegmentStage, get_segmenter, segment_lines, sentence_spans
+
+SAMPLE = "市委副书记、市长宋华英主持召开会议，研究推进碳达峰碳中和工作。"
+
+
+def test_fast_cut_preserves_characters() -> None:
+    text = "２０２３年，邢台市  推进光伏产业\u3000高质量发展！ABC"
+    words = get_segmenter("pku", "fast").cut(text)
+    assert "".join(words) == text
+    assert len(words) > 5
+
+
+def test_invalid_standard_and_mode_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="standard"):
+        get_segmenter("ctb", "fast")
+    with pytest.raises(ConfigError, match="mode"):
+        get_segmenter("pku", "turbo")
+    with pytest.raises(ConfigError, match="does not exist"):
+        get_segmenter("pku", "fast", "/nonexistent/dict.txt")
+
+
+def test_segment_lines_keeps_lines_and_drops_whitespace() -> None:
+    lines = ["我们 在北京", "", "  ", "中国人民银行发布公告。"]
+    out = list(segment_lines(lines))
+    assert len(out) == 4
+    assert out[1] == "" and out[2] == ""
+    for src, seg in zip(lines, out):
+        assert seg.replace(" ", "") == src.replace(" ", "")
+        assert "  " not in seg
+    assert out[0].split()[0] == "我们"
+
+
+@pytest.mark.parametrize("standard", ["pku", "msr"])
+def test_fast_mode_gets_common_words(standard: str) -> None:
+    words = get_segmenter(standard, "fast").cut("我们要坚持改革开放，发展经济。")
+    assert words[:2] == ["我们", "要"]
+    assert "改革开放" in words or ("改革" in words and "开放" in words)
+    assert "经济" in words
+
+
+def test_domain_dictionary_keeps_titles_and_policy_terms_whole() -> None:
+    plain = get_segmenter("pku", "fast").cut(SAMPLE)
+    domain = get_segmenter("pku", "fast", None, True).cut(SAMPLE)
+    assert "市委副书记" not in plain  # the PKU standard splits compound titles ...
+    assert "市委副书记" in domain  # ... the government dictionary keeps them as analysts need
+    assert "碳达峰碳中和" in domain
+
+
+def test_user_dict_file(tmp_path) -> None:
+    text = "张家湾镇举办梨花节"
+    path = tmp_path / "user.txt"
+    path.write_text("# comment\n梨花节 5 nz\n张家湾镇\n", encoding="utf-8")
+    words = get_segmenter("pku", "fast", str(path)).cut(text)
+    assert words == ["张家湾镇", "举办", "梨花节"]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("梨花节 x nz\n", encoding="utf-8")
+    with pytest.raises(Exception, match="frequency"):
+        get_segmenter("pku", "fast", str(bad))
+
+
+def test_sentence_spans_keep_closing_quotes() -> None:
+    text = "他说：“会议结束了。”随后离开！\n第二段；结束"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["他说：“会议结束了。”", "随后离开！", "第二段；", "结束"]
+
+
+def test_stage_maps_tokens_to_original_text() -> None:
+    text = "ＡＢＣ公司在  北京。\n第二句话"
+    doc = Doc(text, lang="zh")
+    # Normalization that changes length: the stage must report spans in `text`.
+    doc.set_normalization([Correction(0, 3, "ＡＢＣ", "ABC", "normalize.width"),
+                           Correction(6, 8, "  ", " ", "normalize.whitespace")])
+    assert doc.norm_text == "ABC公司在 北京。\n第二句话"
+    SegmentStage()(doc)
+    assert doc.tokens and all(not doc.text[a:b].isspace() for a, b in doc.tokens)
+    assert all(doc.text[a:b].strip() == doc.text[a:b] for a, b in doc.tokens)
+    assert "北京" in [doc.text[a:b] for a, b in doc.tokens]
+    assert [doc.text[a:b] for a, b in doc.sentences] == ["ＡＢＣ公司在  北京。", "第二句话"]
+
+
+def test_stage_leaves_english_alone_and_batches() -> None:
+    en = Doc("The mayor met investors.", lang="en")
+    zh = Doc(SAMPLE, lang="zh")
+    stage = SegmentStage(standard="msr")
+    out = list(stage.pipe([en, zh]))
+    assert out[0].tokens == [] and out[0].sentences == []
+    assert out[1].tokens and out[1].sentences == [(0, len(SAMPLE))]
+    with pytest.raises(ConfigError):
+        SegmentStage(mode="slow")
+
+
+def test_fold_width_keeps_length() -> None:
+    s = "１２月３１日，ＡＢ\u3000㎡"
+    assert fold_width(s) == "12月31日,AB ㎡"
+    assert len(fold_width(s)) == len(s)
+
+
+def test_bakeoff_score_counts_spans_and_oov() -> None:
+    gold = [["中国", "人民", "银行"], ["好"]]
+    pred = [["中国人民", "银行"], ["好"]]
+    s = score_segmentation(gold, pred, {"中国", "银行", "好"})
+    assert (s.gold, s.pred, s.correct) == (4, 3, 2)
+    assert s.oov_gold == 1 and s.oov_correct == 0 and s.iv_recall == pytest.approx(2 / 3)
+    assert s.f1 == pytest.approx(2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4))
