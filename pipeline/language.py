@@ -11,6 +11,7 @@ import re
 
 from .doc import Doc
 from .errors import ConfigError
+from .normalize import ANY_TAG, DROP_BLOCK, MARKUP_HINT
 from .registry import Stage, register_stage
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -19,8 +20,13 @@ LANGS = ("zh", "en")
 
 
 def detect_language(text: str, *, letters_per_han: float = 4.0) -> str | None:
-    """'zh', 'en', or None when the text has neither script (empty, binary, numbers only)."""
+    """'zh', 'en', or None when the text has neither script (empty, binary, numbers only).
+
+    Markup is discounted first: tag names and scripts are Latin letters whatever the page's language.
+    """
     sample = text[:20000]
+    if MARKUP_HINT.search(sample):
+        sample = ANY_TAG.sub(" ", DROP_BLOCK.sub(" ", sample))
     han = len(HAN.findall(sample))
     latin = len(LATIN.findall(sample))
     if han == 0 and latin == 0:

@@ -30,3 +30,8 @@ def test_no_text_is_an_error_on_the_doc():
 def test_bad_option_is_config_error():
     with pytest.raises(ConfigError):
         LanguageDetector(lang="fr")
+
+
+def test_markup_does_not_decide_the_language():
+    page = "<html><script>document.write('hello world')</script><body><p>副市长郑川出席会议。</p></body></html>"
+    assert detect_language(page) == "zh"
