@@ -168,10 +168,11 @@ def run(
                 features=_features(),
                 cache_dir=cache_dir,
             )
-        except datasets.exceptions.DatasetGenerationError as exc:
-            if "empty" not in str(exc).lower() and not isinstance(exc.__cause__, (ValueError, IndexError)):
+        except ValueError as exc:
+            # `datasets` refuses an empty split; that only means every document is already written.
+            if "no data" not in str(exc):
                 raise
-            ds = None  # nothing left to do
+            ds = None
         total = len(ds) if ds is not None else 0
         chunk = chunk_size or (32 if workers <= 1 else 64 * workers)
         config_json = json.dumps(config, sort_keys=True)
