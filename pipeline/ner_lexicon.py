@@ -1,0 +1,105 @@
+"""Lexicons of the Chinese government-news register and a fast dictionary matcher over them.
+
+The knowledge a model trained on general news lacks (title vocabulary, party and government bodies,
+enterprise forms, admin divisions, surnames) lives as plain TSV files in models/; this module loads
+them once per process and finds their occurrences. Both the rules of `entities_zh` and the lexicon
+features of the neural model (`ner_model`) read text through the same matcher, so what the model sees
+as a feature is exactly what the rules see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from .errors import ResourceError
+from .resources import read_tsv
+
+TITLES_FILE = "zh_titles.tsv"
+BODIES_FILE = "zh_bodies.tsv"
+FORMS_FILE = "zh_enterprise_forms.tsv"
+PLACES_FILE = "zh_places.tsv"
+SURNAMES_FILE = "zh_surnames.tsv"
+
+# Lexicon kinds, in the fixed order the model's feature vector uses.
+KINDS = ("title", "body", "form", "place", "surname")
+LEVEL_CHARS = frozenset("省市县区州镇乡旗盟")
+
+
+@dataclass(frozen=True)
+class Match:
+    """`text[start:end]` is an entry of lexicon `kind`; `label` is the entry's second column."""
+
+    kind: str
+    start: int
+    end: int
+    label: str
+
+
+class Lexicon:
+    """Strings of several kinds, matched at every position (all lengths, so callers choose)."""
+
+    def __init__(self, entries: dict[str, dict[str, str]]) -> None:
+        self.entries = entries  # kind -> {string: label}
+        self._by_string: dict[str, list[tuple[str, str]]] = {}
+        lengths: dict[str, set[int]] = {}
+        for kind, table in entries.items():
+            for s, label in table.items():
+                self._by_string.setdefault(s, []).append((kind, label))
+                lengths.setdefault(s[0], set()).add(len(s))
+        # longest first, so `at` yields longest matches first
+        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+    def at(self, text: str, i: int) -> Iterator[Match]:
+        """Matches starting at `i`, longest first."""
+        for n in self._lengths.get(text[i], ()):
+            hits = self._by_string.get(text[i : i + n])
+            if hits:
+                for kind, label in hits:
+                    yield Match(kind, i, i + n, label)
+
+    def longest(self, text: str, i: int, kind: str) -> Match | None:
+        for m in self.at(text, i):
+            if m.kind == kind:
+                return m
+        return None
+
+    def all_matches(self, text: str) -> list[Match]:
+        out: list[Match] = []
+        for i in range(len(text)):
+            if text[i] in self._lengths:
+                out.extend(self.at(text, i))
+        return out
+
+    def label(self, kind: str, s: str) -> str | None:
+        return self.entries.get(kind, {}).get(s)
+
+    def __contains__(self, item: tuple[str, str]) -> bool:
+        kind, s = item
+        return s in self.entries.get(kind, {})
+
+
+def _table(name: str, min_cols: int = 2) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for row in read_tsv(name):
+        if len(row) < min_cols or not row[0]:
+            raise ResourceError(
+                f"{name}: line {row!r} needs {min_cols} tab-separated columns; fix or remove it"
+            )
+        out[row[0]] = "\t".join(row[1:])
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """All register lexicons from models/ (loaded once per process)."""
+    return Lexicon(
+        {
+            "title": _table(TITLES_FILE),
+            "body": _table(BODIES_FILE),
+            "form": _table(FORMS_FILE),
+            "place": _table(PLACES_FILE),
+            "surname": _table(SURNAMES_FILE),
+        }
+    )

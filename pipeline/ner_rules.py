@@ -1,0 +1,348 @@
+"""Rules for the register of Chinese government news: title chains, bodies, names after titles,
+enterprise forms, places from the gazetteer.
+
+Government news is formulaic: `邢台市委副书记、市长宋华英主持…`, `副市长郑川出席`, `市发改委主任…`,
+`河北某某科技有限公司`. A general-news model misses much of it (CLUENER has few such sentences), while
+the formula itself is reliable, so these rules recognise it from the lexicons in models/ and hand
+their spans to `entities_zh`, which merges them with the model's. Each span carries the rule's name in
+`source` so an analyst can tell where it came from.
+
+Conventions follow corpora/README.md: a party rank keeps its committee word (`市委副书记` is one title),
+an admin name before a title is a place (`邢台` + `市委副书记`), a body before a post is a separate
+government entity (`市政府` + `秘书长`), an admin name before a body belongs to the body (`邢台市委`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from .ner_lexicon import LEVEL_CHARS, Lexicon, default_lexicon
+
+PUNCT = frozenset("，。、；：！？,.;:!?（）()《》〈〉“”\"'‘’【】[]｛｝{} \t\r\n\u3000—–-…·/|")
+# Characters that may follow a 1-2 character given name but that never end one after a title, e.g.
+# 郑川在 is 郑川 + 在. Keeping them out is what decides between a two- and a three-character name.
+FUNCTION_CHARS = frozenset("在等和与及同到来率说为对向就是的也还将了并又均已于从被把让给跟、")
+# Words that may directly follow a name in this register (verbs of attending, speaking, visiting).
+AFTER_NAME = (
+    "主持", "出席", "参加", "参观", "强调", "指出", "表示", "介绍", "会见", "会谈", "陪同", "调研",
+    "讲话", "说", "在", "等", "同志", "到", "来", "率", "一行", "带队", "深入", "前往", "作", "做",
+    "对", "就", "为", "向", "要求", "代表", "宣读", "部署", "是", "的", "也", "还", "和", "与", "及",
+    "同", "听取", "察看", "检查", "督导", "看望", "慰问", "走访", "视察", "考察", "致辞", "召开", "提出",
+    "分别", "先后", "一同", "共同", "实地", "现场", "详细", "认真", "任", "兼", "主讲", "通报", "传达",
+    "带领", "会同", "签署", "见证", "宣布", "回答", "答", "接受", "担任", "发表", "围绕", "结合", "希望",
+    "并", "赴", "将", "已", "于", "从", "被", "代", "作出", "批示", "解读", "点评", "总结", "出",
+)
+# Titles that follow a name in running text (习近平总书记, 李强总理, 宋华英同志).
+HEAD_TITLES = ("总书记", "主席", "总理", "副总理", "委员长", "书记", "省长", "市长", "县长", "区长")
+STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
+FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
+                    "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
+
+
+@dataclass
+class Span:
+    """A typed span of the analysed text (norm_text offsets), as found by one rule or model."""
+
+    start: int
+    end: int
+    type: str
+    source: str
+    score: float
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.type)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, int]:
+    """jieba's word frequencies: a brand before a weak enterprise form must not be a common word."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+class RuleTagger:
+    """Finds register spans in one text; `use_gazetteer` turns place look-up on and off."""
+
+    def __init__(self, lexicon: Lexicon | None = None, *, use_gazetteer: bool = True,
+                 use_enterprise: bool = True) -> None:
+        self.lex = lexicon or default_lexicon()
+        self.use_gazetteer = use_gazetteer
+        self.use_enterprise = use_enterprise
+
+    # ------------------------------------------------------------------ atoms
+    def _title_at(self, text: str, i: int) -> int:
+        if i >= len(text):
+            return 0
+        m = self.lex.longest(text, i, "title")
+        return m.end if m else 0
+
+    def _body_at(self, text: str, i: int) -> tuple[int, str]:
+        if i >= len(text):
+            return 0, ""
+        m = self.lex.longest(text, i, "body")
+        return (m.end, m.label) if m else (0, "")
+
+    def _starts_role(self, text: str, j: int) -> bool:
+        """Whether a title or body (possibly after a level word) begins at j."""
+        if j >= len(text):
+            return False
+        if self._title_at(text, j) or self._body_at(text, j)[0]:
+            return True
+        return text[j] in LEVEL_CHARS and bool(self._body_at(text, j + 1)[0] or self._title_at(text, j + 1))
+
+    def _place_ok(self, text: str, start: int, end: int, level: str, tokens: Sequence[tuple[int, int]]
+                  ) -> bool:
+        """Short forms (阿里, 中山, 朝阳) are also parts of other words: keep them only when the
+        segmentation does not put them inside a longer word, unless that word continues into a level
+        word or a role (邢台市委)."""
+        if not (level.endswith("short") or level == "country") or not tokens:
+            return True
+        for ts, te in tokens:
+            if ts <= start < te:
+                if ts < start:
+                    return False
+                if te > end:
+                    rest = text[end:te]
+                    return rest[0] in LEVEL_CHARS or self._starts_role(text, end) or \
+                        self.lex.longest(text, end, "place") is not None
+                return True
+        return True
+
+    def _place_run(self, text: str, i: int, tokens: Sequence[tuple[int, int]]) -> int:
+        """End of the place (or run of places: 河北省邢台市) at i, 0 if none. Among the lengths that
+        match, one after which a title or body starts wins (邢台 + 市委副书记, not 邢台市 + 委…)."""
+        ends = [(m.end, m.label) for m in self.lex.at(text, i) if m.kind == "place"]
+        best = 0
+        for end, level in ends:
+            if not self._place_ok(text, i, end, level, tokens):
+                continue
+            run_end = self._place_run(text, end, tokens) or end
+            if self._starts_role(text, run_end):
+                return run_end
+            if not best:
+                best = run_end
+        return best
+
+    # ------------------------------------------------------------------ names
+    def name_after(self, text: str, i: int, known: set[str] | None = None) -> int:
+        """End of a personal name starting at i (surname + 1-2 characters), 0 if there is none."""
+        n = len(text)
+        sur = 0
+        for m in self.lex.at(text, i):
+            if m.kind == "surname":
+                sur = m.end - i
+                break
+        if not sur:
+            return 0
+        if known:
+            for length in (4, 3, 2):
+                if text[i : i + length] in known:
+                    return i + length
+        best_end, best_strength = 0, 0
+        for given in (2, 1):
+            end = i + sur + given
+            if end > n or not all(_is_cjk(c) for c in text[i + sur : end]):
+                continue
+            if text[end - 1] in FUNCTION_CHARS or self._title_at(text, i + sur):
+                continue
+            strength = self._boundary_after(text, end)
+            # a longer name wins ties; a shorter one wins when a stronger boundary follows it
+            # (李四 + 陪同, not 李四陪 + 同)
+            if strength > best_strength:
+                best_end, best_strength = end, strength
+        return best_end
+
+    def _boundary_after(self, text: str, j: int) -> int:
+        """How clearly a name may end before j: 2 punctuation, a title or a two-character verb;
+        1 a one-character word (在, 等); 0 not at all."""
+        if j >= len(text) or text[j] in PUNCT or not _is_cjk(text[j]):
+            return 2
+        if self._title_at(text, j):
+            return 2
+        best = 0
+        for word in AFTER_NAME:
+            if text.startswith(word, j):
+                best = max(best, 2 if len(word) > 1 else 1)
+        return best
+
+    # ------------------------------------------------------------------ enterprises
+    def _enterprise_at(self, text: str, i: int, floor: int, token_starts: frozenset[int] = frozenset()
+                       ) -> tuple[int, int, float] | None:
+        """An enterprise whose form starts at i: (start, end, score)."""
+        m = None
+        for cand in self.lex.at(text, i):
+            if cand.kind == "form":
+                m = cand
+                break
+        if m is None:
+            return None
+        end = m.end
+        # a longer form may follow (…科技 + 有限公司, …集团 + 股份有限公司)
+        while True:
+            nxt = self.lex.longest(text, end, "form")
+            if nxt is None:
+                break
+            end = nxt.end
+            m = nxt if nxt.label == "strong" else m
+        strong = any(mm.kind == "form" and mm.label == "strong" for mm in self.lex.at(text, end - 1)) or \
+            m.label == "strong"
+        if strong:
+            start = i
+            while start > floor and start > i - 20 and text[start - 1] not in PUNCT \
+                    and text[start - 1] not in STOP_BEFORE_ENTERPRISE and (_is_cjk(text[start - 1])
+                                                                          or text[start - 1].isalnum()):
+                start -= 1
+            # Inside a long run, begin at the first place name (今天河北晶澳… → 河北晶澳…).
+            for k in range(start, i - 1):
+                if self.lex.longest(text, k, "place") is not None and k > start:
+                    start = k
+                    break
+            if i - start < 2:
+                return None
+            return start, end, 0.9
+        # weak form: a 2-character brand that is not a common word, and a plausible right context
+        start = i - 2
+        if start < floor or not all(_is_cjk(c) for c in text[start:i]):
+            return None
+        brand = text[start:i]
+        if _common_words().get(brand, 0) > 0 or brand[-1] in FUNCTION_CHARS:
+            return None
+        if not (end >= len(text) or text[end] in PUNCT or text.startswith(FOLLOW_WEAK_FORM, end)
+                or (end in token_starts and i in token_starts)):
+            return None
+        if start > floor and text[start - 1] not in PUNCT and text[start - 1] not in STOP_BEFORE_ENTERPRISE \
+                and start not in token_starts:
+            place = self._place_prefix_end(text, start)
+            if place is None:
+                return None
+            start = place
+        return start, end, 0.7
+
+    def _place_prefix_end(self, text: str, brand_start: int) -> int | None:
+        """Start of a place written directly before a brand (河北 + 晶澳科技), if any."""
+        for length in range(2, 8):
+            s = brand_start - length
+            if s < 0:
+                break
+            m = self.lex.longest(text, s, "place")
+            if m is not None and m.end == brand_start:
+                return s
+        return None
+
+    # ------------------------------------------------------------------ main
+    def __call__(self, text: str, tokens: Sequence[tuple[int, int]] = ()) -> list[Span]:
+        spans: list[Span] = []
+        n = len(text)
+        i = 0
+        last_title_end = -1
+        last_person_end = -1
+        floor = 0
+        known: set[str] = set()
+        token_starts = frozenset(s for s, _ in tokens)
+        spans.extend(self.names_before_markers(text, token_starts))
+        while i < n:
+            if not _is_cjk(text[i]):
+                i += 1
+                continue
+            # a name right after a title (chain) or after a name and 、
+            if i == last_title_end or (last_person_end >= 0 and i == last_person_end + 1
+                                       and text[i - 1] == "、"):
+                end = self.name_after(text, i, known)
+                if end:
+                    spans.append(Span(i, end, "person", "rule.name_after_title", 0.95))
+                    known.add(text[i:end])
+                    last_person_end = i = floor = end
+                    continue
+            if self.use_enterprise:
+                ent = self._enterprise_at(text, i, floor, token_starts)
+                if ent is not None:
+                    start, end, score = ent
+                    # the enterprise absorbs what rules found inside it (a place, a body word)
+                    while spans and spans[-1].end > start:
+                        spans.pop()
+                    spans.append(Span(start, end, "enterprise", "rule.enterprise_form", score))
+                    i = floor = end
+                    continue
+            place_end = self._place_run(text, i, tokens) if self.use_gazetteer else 0
+            j = place_end or i
+            t_end = self._title_at(text, j)
+            b_end, b_type = self._body_at(text, j)
+            lb_end, lb_type = (0, "")
+            if j < n and text[j] in LEVEL_CHARS:
+                lb_end, lb_type = self._body_at(text, j + 1)
+            if t_end and t_end >= max(b_end, lb_end):
+                if place_end:
+                    spans.append(Span(i, place_end, "place", "gazetteer", 0.9))
+                spans.append(Span(j, t_end, "title", "rule.title", 0.9))
+                floor = j
+                i = last_title_end = t_end
+                # chain: 、 or 兼 before the next title (with its own place/body)
+                if i < n and text[i] in "、兼" and self._chain_continues(text, i + 1, tokens):
+                    i += 1
+                    last_title_end = -1
+                continue
+            body_end, body_type = (b_end, b_type) if b_end >= lb_end else (lb_end, lb_type)
+            if body_end:
+                local = body_type.endswith("-local")
+                if not local or place_end or (lb_end and body_end == lb_end):
+                    spans.append(Span(i, body_end, body_type.removesuffix("-local"), "rule.body", 0.85))
+                    i = floor = body_end
+                    continue
+            if place_end:
+                # no floor: an enterprise form further on may absorb the place (河北 + 晶澳…有限公司)
+                spans.append(Span(i, place_end, "place", "gazetteer", 0.8))
+                i = place_end
+                continue
+            i += 1
+        return spans
+
+    def names_before_markers(self, text: str, token_starts: frozenset[int]) -> list[Span]:
+        """Names written before 同志 or a head title: 王刚同志任…, 习近平总书记, 李强总理.
+
+        The name must begin where the segmenter begins a word, which keeps 贯彻习近平 from
+        yielding 彻习近 while needing no list of the verbs that precede names.
+        """
+        out: list[Span] = []
+        for marker in ("同志",) + HEAD_TITLES:
+            p = text.find(marker)
+            while p >= 0:
+                for length in (3, 2):
+                    s = p - length
+                    if s < 0 or (token_starts and s not in token_starts):
+                        continue
+                    if s > 0 and _is_cjk(text[s - 1]) and not token_starts:
+                        continue
+                    if self.lex.longest(text, s, "surname") is None:
+                        continue
+                    if not all(_is_cjk(c) for c in text[s:p]) or any(c in FUNCTION_CHARS for c in text[s:p]):
+                        continue
+                    if self.lex.longest(text, s, "place") or self.lex.longest(text, s, "body"):
+                        continue
+                    out.append(Span(s, p, "person", "rule.name_before_title", 0.85))
+                    break
+                p = text.find(marker, p + len(marker))
+        return out
+
+    def _chain_continues(self, text: str, k: int, tokens: Sequence[tuple[int, int]]) -> bool:
+        """After 、: does another title follow (possibly after a place and/or a body)?"""
+        k = self._place_run(text, k, tokens) or k
+        for _ in range(2):
+            if self._title_at(text, k):
+                return True
+            b, _t = self._body_at(text, k)
+            if not b and k < len(text) and text[k] in LEVEL_CHARS:
+                b, _t = self._body_at(text, k + 1)
+            if not b:
+                return False
+            k = b
+        return False

@@ -1,0 +1,121 @@
+"""Link Chinese persons to their titles and bodies: 邢台市委副书记、市长宋华英 → 宋华英, [市委副书记, 市长].
+
+Government news writes a person's titles as a chain directly before the name, items joined by 、 or
+兼, each possibly led by a place or a body (邢台 + 市委副书记, 市政府 + 秘书长); appointment news puts
+them after it (宋华英任邢台市委副书记). We read these chains off the entities the entity stage found,
+so linking improves with extraction and needs no second parser. The body of a title is the government
+entity written before it, else what the title itself implies (市委副书记 → <place>市委, 副市长 →
+<place>市人民政府). Names are romanized canonically so that Chinese and English records meet.
+"""
+
+from __future__ import annotations
+
+from .doc import Doc, Entity, Official
+from .officials import merge_officials
+from .romanize import romanize_name
+
+CHAIN_TYPES = frozenset({"title", "place", "government"})
+CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
+AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为")
+# committee word at the start of a party title → body suffix; level of executive titles → government
+PARTY_COMMITTEES = ("省委", "市委", "县委", "区委", "州委", "盟委", "旗委")
+EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
+
+
+def _gap(text: str, a: int, b: int) -> str:
+    return text[a:b].strip()
+
+
+def _body_for(title: str, place: str | None, government: str | None) -> str | None:
+    """The body a title belongs to, from the government entity before it or the title itself."""
+    if government:
+        return government
+    prefix = place or ""
+    for committee in PARTY_COMMITTEES:
+        if title.startswith(committee):
+            level = committee[0]
+            return prefix + ("委" if prefix.endswith(level) else committee)
+    for head, level in EXEC_LEVELS.items():
+        if title.endswith(head):
+            base = prefix if prefix.endswith(level) else prefix + level
+            return base + "人民政府"
+    return None
+
+
+def _chain_before(text: str, ents: list[Entity], k: int) -> list[Entity]:
+    """Entities of the title chain that ends right before ents[k], in text order."""
+    chain: list[Entity] = []
+    pos = ents[k].start
+    j = k - 1
+    while j >= 0:
+        e = ents[j]
+        if e.type not in CHAIN_TYPES or e.end > pos or _gap(text, e.end, pos) not in CHAIN_GAPS:
+            break
+        chain.append(e)
+        pos = e.start
+        j -= 1
+    chain.reverse()
+    return chain if any(c.type == "title" for c in chain) else []
+
+
+def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
+    """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记)."""
+    pos = ents[k].end
+    rest = text[pos : pos + 4]
+    link = next((w for w in AFTER_NAME_LINKS if rest.startswith(w)), None)
+    if link is None:
+        return []
+    pos += len(link)
+    chain: list[Entity] = []
+    for e in ents[k + 1 :]:
+        if e.type not in CHAIN_TYPES or _gap(text, pos, e.start) not in CHAIN_GAPS:
+            break
+        chain.append(e)
+        pos = e.end
+    while chain and chain[-1].type != "title":
+        chain.pop()
+    return chain
+
+
+def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
+    titles: list[str] = []
+    bodies: list[str] = []
+    place: str | None = None
+    government: str | None = None
+    for e in chain:
+        if e.type == "place":
+            place, government = e.text, None
+        elif e.type == "government":
+            government = e.text
+        else:
+            titles.append(e.text)
+            body = _body_for(e.text, place, government)
+            if body:
+                bodies.append(body)
+            government = None
+    return titles, (bodies[0] if bodies else None)
+
+
+def link_officials(doc: Doc) -> list[Official]:
+    """Officials of a Chinese document, one per person, titles and mentions merged."""
+    ents = sorted((e for e in doc.entities if e.type in CHAIN_TYPES | {"person"}),
+                  key=lambda e: (e.start, e.end))
+    found: list[Official] = []
+    last_place: str | None = None
+    for k, ent in enumerate(ents):
+        if ent.type == "place":
+            continue
+        if ent.type != "person":
+            continue
+        chain = _chain_before(doc.text, ents, k) + _chain_after(doc.text, ents, k)
+        places = [e.text for e in chain if e.type == "place"]
+        if places:
+            last_place = places[-1]
+        elif chain and last_place and chain[0].type == "title":
+            # 副市长郑川 later in a document about 邢台: the body is in the same city
+            chain = [Entity("place", chain[0].start, chain[0].start, last_place)] + chain
+        titles, body = _titles_and_body(chain)
+        zh = ent.text.strip()
+        found.append(Official(romanize_name(zh), titles, zh=zh, organization=body,
+                              mentions=[(ent.start, ent.end)]))
+    return merge_officials(found)

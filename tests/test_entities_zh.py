@@ -1,0 +1,98 @@
+"""Chinese entity stage: register rules, gazetteer, merging, offsets through normalization."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.doc import Correction, Doc
+from pipeline.entities_zh import ChineseEntityExtractor, merge_spans
+from pipeline.ner_rules import RuleTagger, Span
+
+SEED_ZH = (
+    "2月22日，邢台市委副书记、市长宋华英主持召开光伏新能源产业链发展推进会。"
+    "市委常委、秘书长张立军，副市长郑川出席会议。宋华英指出，要深入学习贯彻习近平总书记重要论述。"
+    "会后，宋华英一行前往晶澳科技、河北晶澳太阳能科技有限公司调研。"
+)
+
+
+@pytest.fixture(scope="module")
+def rules_stage() -> ChineseEntityExtractor:
+    return ChineseEntityExtractor(use_model=False)
+
+
+def found(doc: Doc) -> set[tuple[str, str]]:
+    return {(e.text, e.type) for e in doc.entities}
+
+
+def test_title_chain_and_names(rules_stage: ChineseEntityExtractor) -> None:
+    doc = rules_stage(Doc(SEED_ZH, lang="zh"))
+    ents = found(doc)
+    assert {("邢台", "place"), ("市委副书记", "title"), ("市长", "title"), ("宋华英", "person"),
+            ("市委常委", "title"), ("秘书长", "title"), ("张立军", "person"), ("副市长", "title"),
+            ("郑川", "person"), ("习近平", "person")} <= ents
+    # a three-character name is not cut, a two-character one not extended into the verb
+    assert ("宋华", "person") not in ents and ("郑川出", "person") not in ents
+
+
+def test_repeated_mentions_are_found(rules_stage: ChineseEntityExtractor) -> None:
+    doc = rules_stage(Doc(SEED_ZH, lang="zh"))
+    assert sum(1 for e in doc.entities if e.text == "宋华英" and e.type == "person") == 3
+
+
+def test_enterprises(rules_stage: ChineseEntityExtractor) -> None:
+    ents = found(rules_stage(Doc(SEED_ZH, lang="zh")))
+    assert ("晶澳科技", "enterprise") in ents
+    assert ("河北晶澳太阳能科技有限公司", "enterprise") in ents
+    # a weak form after a common word is not a company
+    doc = rules_stage(Doc("要推动发展科技创新，加强科技。", lang="zh"))
+    assert not [e for e in doc.entities if e.type == "enterprise"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("邢台市人民政府印发通知。", {("邢台市人民政府", "government")}),
+        ("市发改委主任李明介绍情况。", {("市发改委", "government"), ("主任", "title"), ("李明", "person")}),
+        ("石家庄市副市长王芳出席。", {("石家庄市", "place"), ("副市长", "title"), ("王芳", "person")}),
+        ("威县应急管理局开展检查。", {("威县应急管理局", "government")}),
+        ("河北大学的学生来到邢台。", {("河北大学", "organization"), ("邢台", "place")}),
+    ],
+)
+def test_register_patterns(rules_stage: ChineseEntityExtractor, text: str, expected: set) -> None:
+    assert expected <= found(rules_stage(Doc(text, lang="zh")))
+
+
+def test_generic_body_word_needs_a_prefix(rules_stage: ChineseEntityExtractor) -> None:
+    doc = rules_stage(Doc("人民政府要为人民服务。", lang="zh"))
+    assert not [e for e in doc.entities if e.type == "government"]
+
+
+def test_other_languages_untouched(rules_stage: ChineseEntityExtractor) -> None:
+    doc = rules_stage(Doc("Deputy Mayor Zheng Chuan attended.", lang="en"))
+    assert doc.entities == []
+
+
+def test_offsets_point_into_original_text(rules_stage: ChineseEntityExtractor) -> None:
+    text = "副市长  郑川出席。"
+    doc = Doc(text, lang="zh")
+    # normalization collapsed the double space
+    doc.set_normalization([Correction(3, 5, "  ", "", "normalize.whitespace")])
+    rules_stage(doc)
+    person = [e for e in doc.entities if e.type == "person"]
+    assert person and text[person[0].start : person[0].end] == "郑川" == person[0].text
+
+
+def test_merge_prefers_rules_then_model_then_gazetteer() -> None:
+    rule = [Span(0, 3, "title", "rule.title", 0.9)]
+    model = [Span(0, 5, "organization", "model", 0.99), Span(6, 8, "person", "model", 0.9)]
+    gaz = [Span(6, 8, "place", "gazetteer", 0.8), Span(10, 12, "place", "gazetteer", 0.8)]
+    merged = merge_spans([gaz, model, rule])
+    assert [(s.start, s.end, s.type) for s in merged] == [(0, 3, "title"), (6, 8, "person"),
+                                                           (10, 12, "place")]
+
+
+def test_short_place_inside_a_word_is_not_a_place() -> None:
+    text = "阿里巴巴集团在杭州。"
+    tokens = [(0, 4), (4, 6), (6, 7), (7, 9), (9, 10)]
+    spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, tokens)}
+    assert ("阿里", "place") not in spans and ("杭州", "place") in spans

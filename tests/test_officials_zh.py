@@ -1,0 +1,50 @@
+"""Chinese officials: title chains before and after names, bodies, merging, romanization."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.doc import Doc
+from pipeline.entities_zh import ChineseEntityExtractor
+from pipeline.officials_zh import link_officials
+
+
+@pytest.fixture(scope="module")
+def stage() -> ChineseEntityExtractor:
+    return ChineseEntityExtractor(use_model=False)
+
+
+def officials(stage: ChineseEntityExtractor, text: str) -> dict[str, object]:
+    doc = stage(Doc(text, lang="zh"))
+    return {o.zh: o for o in link_officials(doc)}
+
+
+def test_seed_chain(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "邢台市委副书记、市长宋华英主持会议。市委常委、秘书长张立军，副市长郑川出席。宋华英强调，要抓落实。")
+    song = offs["宋华英"]
+    assert song.name == "Song Huaying"
+    assert song.titles == ["市委副书记", "市长"]
+    assert song.organization == "邢台市委"
+    assert len(song.mentions) == 2
+    assert offs["张立军"].titles == ["市委常委", "秘书长"]
+    assert offs["郑川"].titles == ["副市长"] and offs["郑川"].name == "Zheng Chuan"
+    assert offs["郑川"].organization == "邢台市人民政府"
+
+
+def test_body_before_post_and_appointment(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "市政府秘书长李明陪同。会议宣布，曾志刚同志任保定市委常委。")
+    assert offs["李明"].titles == ["秘书长"] and offs["李明"].organization == "市政府"
+    zeng = offs["曾志刚"]
+    assert zeng.name == "Zeng Zhigang" and zeng.titles == ["市委常委"]
+    assert zeng.organization == "保定市委"
+
+
+def test_person_without_title_is_not_an_official(stage: ChineseEntityExtractor) -> None:
+    doc = stage(Doc("记者王小明报道，天气晴好。", lang="zh"))
+    assert all(o.zh != "王小明" for o in link_officials(doc))
+
+
+def test_titles_merge_across_mentions(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "市委书记张强出席。会后，市委书记、市人大常委会主任张强讲话。")
+    assert offs["张强"].titles == ["市委书记", "主任"]
+    assert len(offs["张强"].mentions) == 2
