@@ -1,0 +1,188 @@
+"""The bundled corpus and its gold: well-formed, exact offsets, and a scorer that scores what it says."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+
+
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_script("build_corpus_gold")
+ev = _load_script("evaluate_corpus")
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[dict]:
+    return _jsonl(CORPORA / "gold.json")
+
+
+@pytest.fixture(scope="module")
+def inputs(gold) -> dict[str, dict]:
+    return {r["id"]: r for r in ev.corpus_inputs(CORPORA, gold)}
+
+
+# --------------------------------------------------------------------------- the corpus itself
+def test_generated_files_are_up_to_date():
+    assert build.main(["--check"]) == 0, "run scripts/build_corpus_gold.py and commit the result"
+
+
+def test_inputs_parse_and_ids_are_unique(gold, inputs):
+    sample = _jsonl(CORPORA / "sample.jsonl")
+    txt_files = sorted((CORPORA / "txt").glob("*.txt"))
+    ids = [r["id"] for r in sample] + [p.stem for p in txt_files]
+    assert len(ids) == len(set(ids))
+    assert sorted(ids) == sorted(g["id"] for g in gold)
+    for rec in sample:
+        assert set(rec) <= {"id", "text", "meta", "source_text"}, "lang must be detected, not given"
+        assert rec["meta"]["source"] == "written for govpipe"
+        assert {"title", "date", "place"} <= set(rec["meta"])
+    assert txt_files, "some documents must come as plain .txt"
+
+
+def test_size_and_language_mix(gold, inputs):
+    langs = [g["lang"] for g in gold]
+    assert len(gold) >= 30
+    assert langs.count("zh") >= 15 and langs.count("en") >= 15
+    en = [g for g in gold if g["lang"] == "en"]
+    assert sum("source_text" in inputs[g["id"]] for g in en) >= 12
+    assert any(not g["corrections"] for g in en), "clean English documents test precision"
+    assert {g["file"] != "sample.jsonl" for g in gold} == {True, False}
+
+
+def test_every_span_matches_its_text(gold, inputs):
+    for g in gold:
+        text = inputs[g["id"]]["text"]
+        for e in g["entities"]:
+            assert e["type"] in ev.ENTITY_TYPES
+            assert text[e["start"] : e["end"]] == e["text"], (g["id"], e)
+        for c in g["corrections"]:
+            assert text[c["start"] : c["end"]] == c["original"], (g["id"], c)
+
+
+def test_spans_do_not_overlap(gold):
+    for g in gold:
+        for kind in ("entities", "corrections"):
+            spans = sorted((s["start"], s["end"]) for s in g[kind])
+            for (_, end), (start, _) in zip(spans, spans[1:]):
+                assert end <= start, (g["id"], kind, spans)
+
+
+def test_officials_are_grounded_in_the_text(gold, inputs):
+    for g in gold:
+        text = inputs[g["id"]]["text"]
+        persons = {e["text"] for e in g["entities"] if e["type"] == "person"}
+        persons |= {e.get("canonical") for e in g["entities"] if e["type"] == "person"}
+        titles = {e["text"] for e in g["entities"] if e["type"] == "title"}
+        for off in g["officials"]:
+            assert off["titles"], off
+            if g["lang"] == "zh":
+                assert off["zh"] in persons and off["zh"] in text, (g["id"], off)
+                assert set(off["titles"]) <= titles, (g["id"], off)
+            else:
+                assert off["name"] in persons, (g["id"], off)
+
+
+def test_clean_text_carries_no_gold_garble(gold, inputs):
+    for g in gold:
+        text = inputs[g["id"]]["text"]
+        clean = ev._apply_all(text, g["corrections"]) if g["corrections"] else text
+        for c in g["corrections"]:
+            if c["kind"] in ("term", "company", "name") and c["original"] not in c["replacement"]:
+                assert c["original"] not in clean, (g["id"], c)
+
+
+def test_markup_parser_nesting_and_errors():
+    res = build.parse_markup("The [{city length=>Mayor|title}|title] [Wang Ming|person] met [{Ningde era=>CATL|company}|enterprise].")
+    assert res.text == "The city length Wang Ming met Ningde era."
+    assert [(e["type"], e["text"], e.get("canonical")) for e in res.entities] == [
+        ("title", "city length", "Mayor"), ("person", "Wang Ming", None), ("enterprise", "Ningde era", "CATL")]
+    assert [(c["original"], c["replacement"], c["kind"]) for c in res.corrections] == [
+        ("city length", "Mayor", "title"), ("Ningde era", "CATL", "company")]
+    for bad in ("a [b|nonsense] c", "a [b c", "a {b=>c|nokind} d", "a } b"):
+        with pytest.raises(build.CorpusSourceError):
+            build.parse_markup(bad)
+
+
+# --------------------------------------------------------------------------- the scorer
+def _ents(*spans):
+    return [{"type": t, "start": s, "end": e, "text": ""} for t, s, e in spans]
+
+
+def test_entity_scoring_perfect_missing_and_wrong_type():
+    gold = _ents(("person", 0, 3), ("title", 3, 6), ("place", 8, 10))
+    perfect = ev.score_entities(gold, gold)
+    assert all(c.f1 == 1.0 for t, c in perfect.items() if c.support)
+    missing = ev.score_entities(gold, gold[:2])
+    assert missing["place"].recall == 0.0 and missing["person"].recall == 1.0
+    wrong = ev.score_entities(gold, _ents(("person", 0, 3), ("government", 3, 6), ("place", 8, 11)))
+    assert wrong["title"].fn == 1 and wrong["government"].fp == 1 and wrong["place"].fp == 1
+    assert wrong["person"].precision == 1.0
+
+
+def test_official_scoring_folds_names_and_titles():
+    gold = [{"name": "Wuyun Qiqige", "titles": ["Vice Mayor", "Secretary-General"]},
+            {"name": "Zhang Qiang", "titles": ["Mayor"]}]
+    pred = [{"name": "wuyunqiqige", "titles": ["deputy mayor", "Secretary General", "Director"]},
+            {"name": "Song Huam", "titles": ["Mayor"]}]
+    people, titles = ev.score_officials(gold, pred)
+    assert (people.tp, people.fp, people.fn) == (1, 1, 1)
+    assert (titles.tp, titles.fp, titles.fn) == (2, 2, 1)
+    assert ev.title_key("Deputy Directors") == ev.title_key("Deputy Director")
+    assert ev.title_key("市委副书记") != ev.title_key("市委书记")
+
+
+def test_correction_scoring():
+    text = "promote The output and the the city"
+    gold = [{"start": 8, "end": 11, "original": "The", "replacement": "the", "kind": "case"},
+            {"start": 23, "end": 30, "original": "the the", "replacement": "the", "kind": "repeat"}]
+    same = [dict(g, rule="x") for g in gold]
+    c, rec, tot = ev.score_corrections(text, gold, same)
+    assert (c.precision, c.recall) == (1.0, 1.0) and rec == tot
+    # Deleting the second "the " is the same edit written differently.
+    other_form = [{"start": 26, "end": 30, "replacement": "", "rule": "x"}]
+    c, _, _ = ev.score_corrections(text, gold, other_form)
+    assert (c.right, c.recalled) == (1, 1)
+    wrong = [{"start": 12, "end": 18, "replacement": "outputs", "rule": "x"},
+             {"start": 8, "end": 11, "replacement": "A", "rule": "x"}]
+    c, _, _ = ev.score_corrections(text, gold, wrong)
+    assert (c.predicted, c.right, c.recalled) == (2, 0, 0)
+    normalized = [{"start": 0, "end": 1, "replacement": "P", "rule": "normalize.width"}]
+    c, _, _ = ev.score_corrections(text, gold, normalized)
+    assert c.predicted == 0
+    c, _, _ = ev.score_corrections(text, gold, normalized, include_normalization=True)
+    assert (c.predicted, c.right) == (1, 0)
+
+
+def test_gold_scored_against_itself_is_perfect(gold, inputs):
+    preds = {g["id"]: {"entities": g["entities"], "officials": g["officials"],
+                       "corrections": [dict(c, rule="gold") for c in g["corrections"]]} for g in gold}
+    texts = {k: v["text"] for k, v in inputs.items()}
+    report = ev.evaluate(gold, preds, texts)
+    for lang in ev.LANGS:
+        assert all(c.f1 == 1.0 for c in report.entities[lang].values() if c.support)
+        assert report.people[lang].f1 == 1.0 and report.titles[lang].f1 == 1.0
+    assert report.corrections.precision == 1.0 and report.corrections.recall == 1.0
+    assert "| person | 100.0 | 100.0 | 100.0 |" in ev.render(report)
+
+
+def test_prediction_ids_from_a_folder_run_match():
+    preds = [{"id": "txt/doc-a"}, {"id": "doc-b"}, {"id": "other"}]
+    assert set(ev.index_predictions(preds, ["doc-a", "doc-b"])) == {"doc-a", "doc-b"}
