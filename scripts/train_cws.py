@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--minutes", type=float, default=35.0, help="tagger: wall-clock training budget")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--hidden", type=int, default=192)
+    ap.add_argument("--dilations", type=int, nargs="+", default=[1, 2, 1])
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--batch-chars", type=int, default=4000)
+    ap.add_argument("--min-bigram", type=int, default=2)
     args = ap.parse_args(argv)
     if args.what == "dict":
         build_dict(args)
