@@ -1,0 +1,542 @@
+"""English entities on machine-translated government news: person, title, government, organization,
+enterprise, place.
+
+MT English keeps the shape of the Chinese register (title chains before names, "Municipal Party
+Committee", "X Technology" for 某某科技), so closed-class lexicons in `models/` plus a few patterns find
+most entities with high precision; spaCy's OntoNotes entities (stored by `tokenize_en`) only fill the
+gaps the rules leave. Romanized Chinese names come from `names_en`, company names MT translated
+literally from the glossary (`Jing Macao Technology` → JA Solar), places from the division list.
+
+`canonical` is the entity after the cleanup stage's corrections (so a garbled name or a literal company
+name shows its repaired form), or the glossary's canonical form; `zh` is set only when the Chinese form
+is found in `source_text` (see `pipeline.align`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from .align import align_name, compose_zh, present_form
+from .doc import Correction, Doc, apply_corrections
+from .errors import ResourceError
+from .names_en import RomanizedName, canonical_name, find_names
+from .registry import Stage, register_stage
+from .resources import read_tsv
+
+TITLES_FILE = "en_titles.tsv"
+BODIES_FILE = "en_bodies.tsv"
+ORG_WORDS_FILE = "en_org_words.tsv"
+PLACES_FILE = "en_places.tsv"
+
+# Rank of a candidate's origin when two candidates of equal length overlap (lower wins).
+_PRIORITY = {"glossary": 0, "place": 1, "title": 2, "government": 3, "person": 4, "enterprise": 5,
+             "organization": 6}
+_SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an"}
+_CAPWORD = r"(?:[A-Z][A-Za-z'’&.\-]*[A-Za-z]|[A-Z])"
+_CAPPHRASE = rf"{_CAPWORD}(?:(?:\s+(?:and|&|of|for|the)\s+|\s+){_CAPWORD})*"
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    """Regex alternation, longest first, spaces matching any whitespace run."""
+    uniq = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in uniq)
+
+
+@dataclass(frozen=True)
+class TitleLexicon:
+    ranks: dict[str, tuple[tuple[str, ...], str | None]]  # lower english → (zh forms, canonical)
+    party_ranks: dict[str, tuple[str, ...]]
+    modifiers: dict[str, str]
+    levels: dict[str, str]
+    regex: re.Pattern[str]
+
+
+def _rows(name: str, min_cols: int) -> list[tuple[str, ...]]:
+    rows = [r for r in read_tsv(name)]
+    for r in rows:
+        if len(r) < min_cols:
+            raise ResourceError(
+                f"models/{name}: row {r!r} has fewer than {min_cols} tab-separated columns; see the "
+                "header of the file for its format"
+            )
+    return rows
+
+
+def _zh_forms(field: str) -> tuple[str, ...]:
+    return tuple(z for z in field.split("|") if z)
+
+
+@lru_cache(maxsize=1)
+def title_lexicon() -> TitleLexicon:
+    """Compile the title grammar: [modifier] rank, party rank of the <level> Party Committee, ..."""
+    ranks: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    party: dict[str, tuple[str, ...]] = {}
+    mods: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    ci_ranks: list[str] = []
+    cs_ranks: list[str] = []
+    for row in _rows(TITLES_FILE, 2):
+        kind, en = row[0], row[1]
+        zh = _zh_forms(row[2]) if len(row) > 2 else ()
+        if kind == "rank":
+            exact = en.startswith("=")
+            en = en.lstrip("=")
+            (cs_ranks if exact else ci_ranks).append(en)
+            ranks[en.lower()] = (zh, row[3] if len(row) > 3 and row[3] else None)
+        elif kind == "party_rank":
+            party[en.lower()] = zh
+        elif kind == "modifier":
+            mods[en.lower()] = zh[0] if zh else ""
+        elif kind == "level":
+            levels[en.lower()] = zh[0] if zh else ""
+        else:
+            raise ResourceError(f"models/{TITLES_FILE}: unknown kind {kind!r} in row {row!r}")
+    mod = rf"(?:(?i:{_alt(mods)})[\s\-]+)?"
+    level = rf"(?i:{_alt(levels)})"
+    committee = (
+        rf"(?:(?:CPC|CCP)\s+)?(?:[A-Z][a-z]+(?:['’][a-z]+)?\s+)?{level}\s+"
+        rf"(?:(?i:Party|CPC|CCP)\s+)?(?i:Committee)"
+        rf"(?:\s+of\s+the\s+(?:CPC|CCP|Communist\s+Party\s+of\s+China))?"
+    )
+    prank = rf"(?i:{_alt(party)})"
+    rank = rf"(?:(?i:{_alt(ci_ranks)})|{_alt(cs_ranks)})"
+    forms = [
+        # member of the Standing Committee of the Municipal Party Committee
+        rf"(?i:member)\s+of\s+the\s+(?i:Standing\s+Committee)\s+of\s+(?:the\s+)?{committee}",
+        # Deputy Secretary of the Municipal Party Committee
+        rf"{mod}{prank}\s+of\s+(?:the\s+)?{committee}",
+        # Municipal Party Committee Secretary / municipal Party secretary / ... Standing Committee member
+        rf"{level}\s+(?i:Party|CPC|CCP)\s+(?:(?i:Committee)\s+)?(?:(?i:Standing\s+Committee)\s+)?{mod}{prank}",
+        rf"{mod}{rank}",
+    ]
+    regex = re.compile(r"(?<![\w\-])(?:" + "|".join(f"(?:{f})" for f in forms) + r")(?![\w\-])")
+    return TitleLexicon(ranks, party, mods, levels, regex)
+
+
+def canonical_title(text: str) -> str:
+    """Title Case with small words lower-case, one spacing, the lexicon's preferred spelling
+    ("deputy mayor" → "Deputy Mayor", "Secretary General" → "Secretary-General")."""
+    lex = title_lexicon()
+    words = re.sub(r"\s+", " ", text.strip()).split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if i > 0 and w.lower() in _SMALL_WORDS:
+            out.append(w.lower())
+        elif w.isupper() and len(w) > 1:
+            out.append(w)
+        else:
+            out.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
+    title = " ".join(out)
+    for en, (_, canon) in lex.ranks.items():
+        if canon and title.lower().endswith(en) and (len(title) == len(en) or title[-len(en) - 1] == " "):
+            title = title[: len(title) - len(en)] + canon
+            break
+    return title
+
+
+def title_zh_forms(title: str) -> list[str]:
+    """Chinese forms a title may have: rank forms with modifier prefixes, committee composites."""
+    lex = title_lexicon()
+    low = re.sub(r"\s+", " ", title.lower().replace("-", " ")).strip()
+    prefix = ""
+    for mod in sorted(lex.modifiers, key=len, reverse=True):
+        if low.startswith(mod + " "):
+            prefix, low = lex.modifiers[mod], low[len(mod) + 1 :]
+            break
+    forms: list[str] = []
+    for en, (zh, _) in lex.ranks.items():
+        if low == en.replace("-", " "):
+            forms.extend(prefix + z for z in zh)
+    for en, zh in lex.party_ranks.items():
+        if low.startswith(en + " ") or low.endswith(" " + en) or low == en:
+            for lvl_en, lvl_zh in lex.levels.items():
+                if lvl_en in low:
+                    forms.extend(f"{lvl_zh}委{prefix}{z}" for z in zh)
+    if "standing committee" in low:
+        for lvl_en, lvl_zh in lex.levels.items():
+            if lvl_en in low:
+                forms.append(f"{lvl_zh}委常委")
+    return forms
+
+
+@dataclass(frozen=True)
+class BodyLexicon:
+    bodies: dict[str, tuple[str, ...]]
+    heads: dict[str, tuple[str, ...]]
+    regex: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def body_lexicon() -> BodyLexicon:
+    bodies: dict[str, tuple[str, ...]] = {}
+    heads: dict[str, tuple[str, ...]] = {}
+    nouns: list[str] = []
+    for row in _rows(BODIES_FILE, 2):
+        kind, en = row[0], row[1]
+        zh = _zh_forms(row[2]) if len(row) > 2 else ()
+        if kind == "body":
+            bodies[en] = zh
+        elif kind == "head":
+            heads[en.lower()] = zh
+        elif kind == "noun":
+            nouns.append(en)
+        else:
+            raise ResourceError(f"models/{BODIES_FILE}: unknown kind {kind!r} in row {row!r}")
+    level = rf"(?i:{_alt(title_lexicon().levels)})"
+    noun = _alt(nouns)
+    forms = [
+        _alt(bodies),
+        # Municipal Party Committee, municipal government, Xingtai Municipal People's Congress
+        rf"(?:[A-Z][a-z]+\s+)?{level}\s+(?i:{_alt(heads)})",
+        # Municipal Bureau of Commerce, Provincial Emergency Management Bureau
+        rf"(?:[A-Z][a-z]+\s+)?{level}(?:\s+(?:{_CAPWORD}|and|&))*?\s+(?:{noun})"
+        rf"(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?",
+        # Ministry of Commerce, Department of Industry and Information Technology of Hebei Province
+        rf"(?:{noun})\s+of\s+(?:the\s+)?{_CAPPHRASE}",
+        # Development and Reform Commission, Emergency Management Bureau (capitalized, 1-6 words)
+        rf"{_CAPWORD}(?:\s+(?:{_CAPWORD}|and|&)){{0,5}}\s+(?:{noun})",
+    ]
+    regex = re.compile(r"(?<![\w\-])(?:" + "|".join(f"(?:{f})" for f in forms) + r")(?![\w\-])")
+    return BodyLexicon(bodies, heads, regex)
+
+
+@dataclass(frozen=True)
+class OrgLexicon:
+    enterprise: re.Pattern[str]
+    organization: re.Pattern[str]
+    not_name: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def org_lexicon() -> OrgLexicon:
+    kinds: dict[str, list[str]] = {}
+    for row in _rows(ORG_WORDS_FILE, 2):
+        kinds.setdefault(row[0], []).append(row[1])
+    unknown = set(kinds) - {"enterprise", "legal", "organization", "organization_of", "not_name"}
+    if unknown:
+        raise ResourceError(f"models/{ORG_WORDS_FILE}: unknown kinds {sorted(unknown)}")
+    seq = rf"{_CAPWORD}(?:\s+{_CAPWORD}){{0,3}}"
+    legal = _alt(kinds.get("legal", []))
+    enterprise = re.compile(
+        rf"(?<![\w\-])({seq})\s+(?:{_alt(kinds['enterprise'])})\.?(?:,?\s+(?:{legal}))?(?![\w\-])"
+    )
+    organization = re.compile(
+        rf"(?<![\w\-])(?:({seq})\s+(?:{_alt(kinds['organization'])})(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?"
+        rf"|(?:{_alt(kinds.get('organization_of', []))})\s+(?:the\s+)?{_CAPPHRASE})(?![\w\-])"
+    )
+    return OrgLexicon(enterprise, organization, frozenset(kinds.get("not_name", [])))
+
+
+@lru_cache(maxsize=1)
+def place_gazetteer() -> dict[str, tuple[tuple[str, ...], str]]:
+    """English place name → (Chinese forms, highest level) from models/en_places.tsv."""
+    order = {"province": 0, "prefecture": 1, "county": 2}
+    out: dict[str, tuple[tuple[str, ...], str]] = {}
+    for row in _rows(PLACES_FILE, 3):
+        en, zh, level = row[0], row[1], row[2]
+        prev = out.get(en)
+        if prev is None:
+            out[en] = ((zh,), level)
+        else:
+            best = level if order.get(level, 3) < order.get(prev[1], 3) else prev[1]
+            out[en] = (prev[0] + (zh,) if zh not in prev[0] else prev[0], best)
+    return out
+
+
+@dataclass
+class Candidate:
+    """An entity proposal in `norm_text` offsets."""
+
+    type: str
+    start: int
+    end: int
+    source: str
+    score: float
+    canonical: str | None = None
+    zh_forms: tuple[str, ...] = ()
+    zh: str | None = None
+    origin: str = ""
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+_GENERIC_SUFFIX = re.compile(r"\s+(?i:city|county|district|province)$")
+
+
+def find_places(text: str) -> list[Candidate]:
+    """Longest gazetteer matches over runs of capitalized words ("Xingtai City", "Hebei Province")."""
+    gaz = place_gazetteer()
+    words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", text)]
+    out: list[Candidate] = []
+    i = 0
+    while i < len(words):
+        if not text[words[i][0]].isupper():
+            i += 1
+            continue
+        hit = None
+        for j in range(min(len(words), i + 5) - 1, i - 1, -1):
+            if any(not re.fullmatch(r" ", text[words[k][1] : words[k + 1][0]]) for k in range(i, j)):
+                continue
+            span = text[words[i][0] : words[j][1]]
+            key = span
+            if _GENERIC_SUFFIX.search(span):
+                last = span.rsplit(" ", 1)
+                key = f"{last[0]} {last[1].capitalize()}"
+            if key in gaz:
+                hit = (j, key)
+                break
+        if hit is None:
+            i += 1
+            continue
+        j, key = hit
+        zh, level = gaz[key]
+        out.append(Candidate("place", words[i][0], words[j][1], "gazetteer", 0.85, key, zh, origin=level))
+        i = j + 1
+    return out
+
+
+def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
+    m = re.match(r"(?i:the|a|an)\s+", text[start:end])
+    if m and end - start > m.end():
+        start += m.end()
+    return start, end
+
+
+def find_titles(text: str) -> list[Candidate]:
+    out = []
+    for m in title_lexicon().regex.finditer(text):
+        s, e = _strip_article(text, m.start(), m.end())
+        title = text[s:e]
+        out.append(Candidate("title", s, e, "rule", 0.9, canonical_title(title), tuple(title_zh_forms(title))))
+    return out
+
+
+def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> list[Candidate]:
+    lex = body_lexicon()
+    not_name = org_lexicon().not_name
+    out = []
+    for m in lex.regex.finditer(text):
+        s, e = _strip_article(text, m.start(), m.end())
+        first = text[s:e].split()[0]
+        # A sentence-initial verb or article glued to the name ("Promote Municipal ...") is cut off.
+        if first in not_name and first.lower() not in title_lexicon().levels and len(text[s:e].split()) > 2:
+            s = s + len(first) + 1
+            while s < e and text[s].isspace():
+                s += 1
+        body = text[s:e]
+        zh: list[str] = list(lex.bodies.get(body, ()))
+        low = re.sub(r"\s+", " ", body.lower())
+        for head, head_zh in lex.heads.items():
+            if low.endswith(head):
+                for lvl_en, lvl_zh in title_lexicon().levels.items():
+                    if f"{lvl_en} {head}" in low:
+                        zh.extend(lvl_zh + z for z in head_zh)
+        out.append(Candidate("government", s, e, "rule", 0.85, None, tuple(zh)))
+    return out
+
+
+def _name_like(seq: str, not_name: frozenset[str]) -> bool:
+    words = seq.split()
+    return bool(words) and words[0] not in not_name and not any(w.lower() in title_lexicon().levels for w in words)
+
+
+def find_organizations(text: str) -> list[Candidate]:
+    lex = org_lexicon()
+    out = []
+    for m in lex.enterprise.finditer(text):
+        if _name_like(m.group(1), lex.not_name):
+            out.append(Candidate("enterprise", m.start(), m.end(), "rule", 0.7))
+    for m in lex.organization.finditer(text):
+        if m.group(1) is None or _name_like(m.group(1), lex.not_name):
+            s, e = _strip_article(text, m.start(), m.end())
+            out.append(Candidate("organization", s, e, "rule", 0.7))
+    return out
+
+
+def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: set[int]) -> list[Candidate]:
+    """Valid romanized names; invalid ones only when a name correction covers them or a title
+    stands right before them (a garbled name in an official's title chain is still a person)."""
+    out = []
+    for n in find_names(text):
+        before = text[: n.start].rstrip()
+        titled = len(before) in title_ends and len(text[: n.start]) - len(before) <= 1
+        if n.valid:
+            out.append(Candidate("person", n.start, n.end, "rule", 0.9, n.canonical, origin="name"))
+        elif (n.start, n.end) in name_fix_spans or titled:
+            out.append(Candidate("person", n.start, n.end, "rule", 0.7, None, origin="garbled"))
+    return out
+
+
+def find_glossary(text: str, glossary) -> list[Candidate]:
+    """Glossary entries that are entities (enterprise, place, organization, body, title)."""
+    types = {"enterprise": "enterprise", "place": "place", "organization": "organization",
+             "body": "government", "title": "title"}
+    out = []
+    for m in glossary.find(text):
+        etype = types.get(m.entry.type)
+        if etype is None:
+            continue
+        out.append(Candidate(etype, m.start, m.end, "glossary", 0.95 if m.kind != "variant" else 0.85,
+                             m.entry.canonical, tuple(m.entry.zh_forms), origin=m.kind))
+    return out
+
+
+_SPACY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organization"}
+
+
+def find_model(doc: Doc) -> list[Candidate]:
+    """OntoNotes entities from the spaCy parse `tokenize_en` stored, typed by their head word.
+
+    Dropped: spans inside a phrase the cleanup rewrote as a term ("carbon Dharma carbon" is not a
+    person called Dharma) and one-word persons, which on MT English are mostly mistranslated words.
+    """
+    sdoc = doc.user_data.get("spacy")
+    if sdoc is None or getattr(sdoc, "text", None) != doc.norm_text:
+        return []
+    text = doc.norm_text
+    rewritten = [doc.to_norm_span(c.start, c.end) for c in doc.corrections
+                 if not c.rule.startswith(("normalize.", "name."))]
+    out = []
+    gov_noun = re.compile(rf"(?:{body_lexicon().regex.pattern})$")
+    for ent in sdoc.ents:
+        etype = _SPACY_TYPES.get(ent.label_)
+        if etype is None:
+            continue
+        s, e = _strip_article(text, ent.start_char, ent.end_char)
+        span = text[s:e]
+        if not span[:1].isupper() or "\n" in span or any(s < re_ and e > rs for rs, re_ in rewritten):
+            continue
+        if etype == "person" and len(span.split()) < 2:
+            continue
+        if etype == "organization":
+            if gov_noun.search(span):
+                etype = "government"
+            elif org_lexicon().enterprise.fullmatch(span):
+                etype = "enterprise"
+        out.append(Candidate(etype, s, e, "model", 0.6))
+    return out
+
+
+def resolve(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping selection: lexicon/rule candidates longest first (ties by type priority),
+    then model candidates only where nothing was found."""
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(c: Candidate) -> bool:
+        return all(c.end <= s or c.start >= e for s, e in taken)
+
+    ranked = sorted(
+        (c for c in cands if c.source != "model"),
+        key=lambda c: (-c.length, _PRIORITY["glossary"] if c.source == "glossary" else _PRIORITY[c.type],
+                       c.start),
+    )
+    for c in ranked + sorted((c for c in cands if c.source == "model"), key=lambda c: (-c.length, c.start)):
+        if c.length > 0 and free(c):
+            chosen.append(c)
+            taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def corrected(text_span: tuple[int, int], doc: Doc, corrections: list[Correction]) -> str:
+    """The span with every correction that lies inside it applied (the entity after cleanup)."""
+    a, b = text_span
+    inside = [Correction(c.start - a, c.end - a, c.original, c.replacement, c.rule, c.confidence)
+              for c in corrections if c.start >= a and c.end <= b and c.end > c.start or
+              (c.start == c.end and a < c.start < b)]
+    return apply_corrections(doc.text[a:b], inside)
+
+
+@register_stage("entities_en")
+class EnglishEntityExtractor(Stage):
+    """Adds person, title, government, organization, enterprise and place entities to English docs.
+
+    `use_model`: also take spaCy's entities where the rules found nothing. `use_glossary`: match the
+    term glossary's entity entries (`glossary` names extra glossary files, like `--glossary`).
+    `min_score`: drop entities scored below it.
+    """
+
+    requires = ("norm_text", "lang", "tokens", "corrections")
+    provides = ("entities",)
+
+    def __init__(self, *, use_model: bool = True, use_glossary: bool = True,
+                 glossary: tuple[str, ...] = (), min_score: float = 0.0) -> None:
+        self.use_model = use_model
+        self.use_glossary = use_glossary
+        self.glossary = tuple(glossary)
+        self.min_score = min_score
+
+    def _glossary(self):
+        from .glossary import load_glossary
+
+        return load_glossary(self.glossary)
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        text = doc.norm_text
+        name_fixes = set()
+        for c in doc.corrections:
+            if c.rule.startswith("name."):
+                name_fixes.add(doc.to_norm_span(c.start, c.end))
+        titles = find_titles(text)
+        cands: list[Candidate] = list(titles)
+        cands += find_places(text)
+        cands += find_bodies(text, place_gazetteer())
+        cands += find_organizations(text)
+        cands += find_persons(text, name_fixes, {t.end for t in titles})
+        if self.use_glossary:
+            cands += find_glossary(text, self._glossary())
+        if self.use_model:
+            cands += find_model(doc)
+        return cands
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc.lang != "en":
+            return doc
+        chosen = [c for c in resolve(self.candidates(doc)) if c.score >= self.min_score]
+        names = {(n.start, n.end): n for n in find_names(doc.norm_text)}
+        cleanup = [c for c in doc.corrections if not c.rule.startswith("normalize.")]
+        for c in chosen:
+            a, b = doc.to_text_span(c.start, c.end)
+            after = corrected((a, b), doc, doc.corrections)
+            canonical = after if after != doc.text[a:b] or c.canonical is None else c.canonical
+            if c.source == "glossary" and c.canonical:
+                canonical = c.canonical
+            zh = None
+            if c.type == "person":
+                canonical = canonical_name(after)
+                if doc.source_text:
+                    zh = self._person_zh(names.get((c.start, c.end)), after, doc.source_text)
+            elif c.type == "place" and c.canonical:
+                canonical = after if any(x.start >= a and x.end <= b for x in cleanup) else c.canonical
+            elif c.type == "title" and c.canonical and after == doc.text[a:b]:
+                canonical = c.canonical
+            if doc.source_text and zh is None and c.zh_forms:
+                zh = present_form(c.zh_forms, doc.source_text)
+            doc.add_entity(c.type, a, b, canonical=canonical, zh=zh, source=c.source, score=c.score)
+        return doc
+
+    @staticmethod
+    def _person_zh(name: RomanizedName | None, after: str, source_text: str) -> str | None:
+        found = find_names(after)
+        if found:
+            # Align the repaired spelling: "Song Huam" repaired to "Song Huaying" reads 宋华英.
+            return align_name(found[0], source_text)
+        return align_name(name, source_text) if name is not None else None
+
+
+__all__ = [
+    "Candidate",
+    "EnglishEntityExtractor",
+    "canonical_title",
+    "compose_zh",
+    "find_bodies",
+    "find_places",
+    "find_titles",
+    "resolve",
+    "title_zh_forms",
+]

@@ -1,0 +1,108 @@
+"""Officials in English text: link person entities to the title entities around them.
+
+MT English of Chinese government news has two shapes. Chinese order survives as a title chain right
+before the name ("Deputy Secretary of the Municipal Party Committee, the Mayor Song Huam", "deputy
+mayor Zheng Chuan", "Municipal Government Secretary General Zhang Lijun"); English order puts an
+appositive after it ("Song Huying, Deputy Secretary of the Municipal Party Committee and Mayor"). A
+chain is a run of title entities (and bodies/places that qualify them) separated only by commas,
+"and", "the" or "、". A chain that ends right before a name belongs to that name; otherwise a chain
+that starts right after "Name," belongs to the name before it. Anything else stays unlinked, which
+keeps lists like "A, B and other officials" from borrowing titles.
+
+Names are the entities' canonical forms (after name unification), so "Song Huam" and "Song Huying"
+merge into one official; titles are their canonical spelling; `organization` is a body or place named
+in the chain ("Municipal Government" in "Municipal Government Secretary General Zhang Lijun"), else
+the body inside a committee title ("Municipal Party Committee").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .doc import Doc, Entity, Official
+from .names_en import name_key
+from .officials import merge_officials
+
+# Text allowed between two members of a title chain.
+_CHAIN_GAP = re.compile(r"\s*(?:,|，|、|;|and|&)?\s*(?:and\s+)?(?:the\s+)?(?:(?:also|concurrently)\s+)?", re.I)
+# Text allowed between a chain's end and the name it qualifies ("the Mayor Song", "Mayor, Song"
+# is not allowed: a comma there usually separates list items).
+_BEFORE_NAME = re.compile(r"\s*(?:comrade\s+)?", re.I)
+_AFTER_NAME = re.compile(r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?", re.I)
+_QUALIFIERS = ("government", "organization", "place")
+_OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
+_BODY_END = re.compile(r"(?:Committee|Commission|Congress|CPPCC)$")
+
+
+def _chains(ents: list[Entity], text: str) -> list[list[Entity]]:
+    """Maximal runs of titles (with qualifying bodies/places) joined by chain separators."""
+    chains: list[list[Entity]] = []
+    cur: list[Entity] = []
+    for e in ents:
+        if e.type not in ("title", *_QUALIFIERS):
+            if cur:
+                chains.append(cur)
+            cur = []
+            continue
+        if cur and not _CHAIN_GAP.fullmatch(text, cur[-1].end, e.start):
+            chains.append(cur)
+            cur = []
+        cur.append(e)
+    if cur:
+        chains.append(cur)
+    # A chain must hold a title, and qualifiers only count before a title ("Municipal Government
+    # Secretary General"), not trailing after the last one.
+    out = []
+    for ch in chains:
+        while ch and ch[-1].type != "title":
+            ch = ch[:-1]
+        if ch:
+            out.append(ch)
+    return out
+
+
+def _organization(chain: list[Entity]) -> str | None:
+    for e in chain:
+        if e.type in ("government", "organization"):
+            return e.canonical or e.text
+    for e in chain:
+        if e.type == "title":
+            # The innermost body: "... of the Standing Committee of the Municipal Party Committee".
+            parts = _OF_THE.split(e.canonical or e.text)
+            if len(parts) > 1 and _BODY_END.search(parts[-1]):
+                return parts[-1]
+    return None
+
+
+def _person_official(person: Entity, chain: list[Entity]) -> Official:
+    titles: list[str] = []
+    for e in chain:
+        if e.type == "title":
+            t = e.canonical or e.text
+            if t not in titles:
+                titles.append(t)
+    return Official(person.canonical or person.text, titles, person.zh, _organization(chain),
+                    [(person.start, person.end)])
+
+
+def link_officials(doc: Doc) -> list[Official]:
+    """Officials of an English document, merged over mentions (see module docstring)."""
+    text = doc.text
+    ents = sorted(doc.entities, key=lambda e: (e.start, e.end))
+    persons = [e for e in ents if e.type == "person"]
+    found: list[Official] = []
+    for chain in _chains(ents, text):
+        first, last = chain[0], chain[-1]
+        after = [p for p in persons if p.start >= last.end]
+        nxt = after[0] if after else None
+        if nxt is not None and _BEFORE_NAME.fullmatch(text, last.end, nxt.start):
+            found.append(_person_official(nxt, chain))
+            continue
+        before = [p for p in persons if p.end <= first.start]
+        prev = before[-1] if before else None
+        if prev is not None and _AFTER_NAME.fullmatch(text, prev.end, first.start):
+            found.append(_person_official(prev, chain))
+    # Untitled mentions of a person who is an official elsewhere in the document are mentions too.
+    for p in persons:
+        found.append(Official(p.canonical or p.text, [], p.zh, None, [(p.start, p.end)]))
+    return merge_officials(found, key=name_key)

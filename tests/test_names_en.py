@@ -1,0 +1,98 @@
+"""Romanized-name detection, in-document unification and repair from the Chinese source."""
+
+from __future__ import annotations
+
+from pipeline.doc import Doc
+from pipeline.names_en import (
+    canonical_name,
+    find_names,
+    given_name_distance,
+    name_corrections,
+    name_key,
+    source_names,
+)
+
+
+def _fixes(text: str, source: str | None = None) -> list[tuple[str, str, str, float]]:
+    doc = Doc(text, lang="en", source_text=source)
+    return [(text[s:e], rep, rule, conf) for s, e, rep, rule, conf in name_corrections(doc)]
+
+
+def test_detects_orders_cases_and_hyphens() -> None:
+    text = "Mayor Wang Jianguo met LI Xiaohong, Xiao-hong Li and Hu-ying Song's team."
+    found = {n.surface: n for n in find_names(text)}
+    assert set(found) == {"Wang Jianguo", "LI Xiaohong", "Xiao-hong Li", "Hu-ying Song"}
+    assert all(n.valid for n in found.values())
+    assert found["Xiao-hong Li"].given_first
+    assert found["LI Xiaohong"].canonical == "Li Xiaohong"
+    assert found["Hu-ying Song"].canonical == "Song Huying"
+
+
+def test_english_words_are_not_names() -> None:
+    assert find_names("He said the Song Contest was held. Long live the city.") == [
+        n for n in find_names("He said the Song Contest was held.") if not n.valid
+    ]
+    assert not [n for n in find_names("He said the Song Contest was held.") if n.valid]
+
+
+def test_given_name_distance_counts_character_and_syllable_edits() -> None:
+    assert given_name_distance("lihong", ("li", "hong")) == 0
+    assert given_name_distance("lihng", ("li", "hong")) == 1  # one deletion
+    assert given_name_distance("liam", ("li", "hong")) == 1  # li|am: one syllable replaced
+    assert given_name_distance("xuam", ("li", "hong")) == 2
+    assert given_name_distance("am", ("hong",)) == 2  # a one-syllable name has no syllable edit
+
+
+def test_invalid_name_unified_with_the_only_valid_variant() -> None:
+    text = "Mayor Gao Liam chaired the meeting. Gao Lihong stressed that work must go on."
+    assert _fixes(text) == [("Gao Liam", "Gao Lihong", "name.unify", 0.75)]
+    text = "Chen Minq spoke first. Then Chen Ming spoke."
+    assert _fixes(text) == [("Chen Minq", "Chen Ming", "name.unify", 0.85)]
+
+
+def test_unification_keeps_order_and_surname_case() -> None:
+    text = "Lihong Gao visited. Liam Gao left."
+    # Given-first garbles are not detected (the first word is no surname and not pinyin).
+    assert _fixes(text) == []
+    text = "GAO Liam visited; GAO Lihong left."
+    assert _fixes(text) == [("GAO Liam", "GAO Lihong", "name.unify", 0.75)]
+
+
+def test_no_unification_when_ambiguous_or_other_surname_or_valid() -> None:
+    assert _fixes("Wang Lim met Wang Lin and Wang Li.") == []  # two valid candidates
+    assert _fixes("Zhao Liam met Gao Lihong.") == []  # surnames differ
+    assert _fixes("Chen Min met Chen Ming.") == []  # both valid pinyin: two people
+
+
+def test_repair_from_source_names() -> None:
+    source = "市长林晓东主持召开会议。林晓东指出，要抓好落实。"
+    # Invalid pinyin near a source name: high confidence.
+    assert _fixes("Mayor Lin Xiaodon presided.", source) == [
+        ("Lin Xiaodon", "Lin Xiaodong", "name.source", 0.9)
+    ]
+    # Valid pinyin that the source contradicts: lower confidence.
+    assert _fixes("Mayor Lin Xiaotong presided.", source) == [
+        ("Lin Xiaotong", "Lin Xiaodong", "name.source", 0.75)
+    ]
+    assert _fixes("Mayor Lin Xiaodong presided.", source) == []
+
+
+def test_source_names_need_context_to_repair() -> None:
+    # 高效 is "gao xiao" but no title or person verb marks it as a name.
+    names = {n.zh: n for n in source_names("要提高效率，林晓东同志指出。", False)}
+    assert names["林晓东"].evidence
+    assert not names["高效"].evidence
+    assert _fixes("Gao Xiaq met them.", "要提高效率。") == []
+
+
+def test_heteronyms_in_source_are_not_contradictions() -> None:
+    source = "主任张长青指出，要抓好落实。"
+    assert _fixes("Director Zhang Changqing said.", source) == []
+
+
+def test_name_key_and_canonical_fold_variants() -> None:
+    keys = {name_key(n) for n in ("Song Huying", "SONG Hu-ying", "Huying Song", "song huying")}
+    assert len(keys) == 1
+    assert canonical_name("SONG Hu-ying") == "Song Huying"
+    assert canonical_name("Huying Song") == "Song Huying"
+    assert canonical_name("Elon Musk") == "Elon Musk"
