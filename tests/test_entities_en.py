@@ -1,0 +1,122 @@
+"""English entity stage on small hand-written MT-style fixtures."""
+
+from __future__ import annotations
+
+from pipeline.doc import Doc
+from pipeline.entities_en import EnglishEntityExtractor, canonical_title, title_zh_forms
+from pipeline.glossary import Glossary, GlossaryEntry, Variant
+from pipeline.names_en import name_corrections
+
+
+def _run(text: str, source: str | None = None, glossary: Glossary | None = None, **opts) -> Doc:
+    doc = Doc(text, lang="en", source_text=source)
+    for s, e, rep, rule, conf in name_corrections(doc, use_zh_stage=False):
+        doc.add_correction(s, e, rep, rule, conf)
+    stage = EnglishEntityExtractor(use_model=False, use_glossary=glossary is not None, **opts)
+    if glossary is not None:
+        stage._glossary = lambda: glossary  # type: ignore[method-assign]
+    return stage(doc)
+
+
+def _spans(doc: Doc) -> list[tuple[str, str]]:
+    return [(e.type, e.text) for e in sorted(doc.entities, key=lambda e: e.start)]
+
+
+def test_types_on_an_inspection_report() -> None:
+    text = (
+        "On March 3, Li Jianhua, Secretary of the Provincial Party Committee, inspected Baoding City, "
+        "Hebei Province. Vice Governor Zhou Ming, the Provincial Department of Commerce, "
+        "Hebei University and Hengyuan Solar Co., Ltd. took part."
+    )
+    assert _spans(_run(text)) == [
+        ("person", "Li Jianhua"),
+        ("title", "Secretary of the Provincial Party Committee"),
+        ("place", "Baoding City"),
+        ("place", "Hebei Province"),
+        ("title", "Vice Governor"),
+        ("person", "Zhou Ming"),
+        ("government", "Provincial Department of Commerce"),
+        ("organization", "Hebei University"),
+        ("enterprise", "Hengyuan Solar Co., Ltd."),
+    ]
+
+
+def test_bodies_titles_split_as_in_the_corpus_conventions() -> None:
+    text = "Municipal Government Secretary General Zhao Lei and the Director of the Municipal Bureau of Commerce spoke."
+    assert _spans(_run(text)) == [
+        ("government", "Municipal Government"),
+        ("title", "Secretary General"),
+        ("person", "Zhao Lei"),
+        ("title", "Director"),
+        ("government", "Municipal Bureau of Commerce"),
+    ]
+
+
+def test_titles_are_canonicalized() -> None:
+    assert canonical_title("deputy mayor") == "Deputy Mayor"
+    assert canonical_title("Secretary General") == "Secretary-General"
+    assert canonical_title("member of the Standing Committee of the Municipal Party Committee") == (
+        "Member of the Standing Committee of the Municipal Party Committee"
+    )
+    doc = _run("The municipal party secretary and executive vice mayor Qian Feng attended.")
+    titles = [(e.text, e.canonical) for e in doc.entities if e.type == "title"]
+    assert titles == [("municipal party secretary", "Municipal Party Secretary"),
+                      ("executive vice mayor", "Executive Vice Mayor")]
+
+
+def test_garbled_name_gets_the_unified_canonical() -> None:
+    doc = _run("Mayor Gao Liam chaired the meeting. Gao Lihong stressed the point.")
+    persons = [(e.text, e.canonical) for e in doc.entities if e.type == "person"]
+    assert persons == [("Gao Liam", "Gao Lihong"), ("Gao Lihong", "Gao Lihong")]
+
+
+def test_place_beats_a_name_shaped_pair_and_words_are_not_places() -> None:
+    doc = _run("Investors from Hong Kong visited Shijiazhuang. The song was long.")
+    assert _spans(doc) == [("place", "Hong Kong"), ("place", "Shijiazhuang")]
+
+
+def test_glossary_enterprise_canonical_and_zh() -> None:
+    gloss = Glossary([
+        GlossaryEntry(zh="晶澳科技", canonical="JA Solar", type="enterprise",
+                      variant_specs=(Variant("Jing Macao Technology"),), zh_forms=("晶澳科技",)),
+    ])
+    text = "Representatives of Jing Macao Technology, Hengyuan Solar and other enterprises spoke."
+    doc = _run(text, source="晶澳科技、恒远光伏等企业代表发言。", glossary=gloss)
+    ents = {e.text: e for e in doc.entities}
+    assert ents["Jing Macao Technology"].type == "enterprise"
+    assert ents["Jing Macao Technology"].canonical == "JA Solar"
+    assert ents["Jing Macao Technology"].zh == "晶澳科技"
+    assert ents["Jing Macao Technology"].source == "glossary"
+    assert ents["Hengyuan Solar"].type == "enterprise" and ents["Hengyuan Solar"].zh is None
+
+
+def test_zh_alignment_with_the_source() -> None:
+    source = "邢台市委副书记、市长林晓东主持召开会议。"
+    text = "Deputy Secretary of the Municipal Party Committee and Mayor Lin Xiaodon of Xingtai chaired a meeting."
+    doc = _run(text, source=source)
+    got = {(e.type, e.text): (e.canonical, e.zh) for e in doc.entities}
+    assert got[("title", "Deputy Secretary of the Municipal Party Committee")][1] == "市委副书记"
+    assert got[("title", "Mayor")][1] == "市长"
+    assert got[("person", "Lin Xiaodon")] == ("Lin Xiaodong", "林晓东")
+    assert got[("place", "Xingtai")][1] == "邢台市"
+
+
+def test_title_zh_forms_compose_level_and_rank() -> None:
+    assert "市委副书记" in title_zh_forms("Deputy Secretary of the Municipal Party Committee")
+    assert "副市长" in title_zh_forms("Deputy Mayor")
+    assert "市委常委" in title_zh_forms("Member of the Standing Committee of the Municipal Party Committee")
+
+
+def test_other_languages_pass_through_and_min_score_filters() -> None:
+    doc = Doc("市长林晓东主持会议。", lang="zh")
+    assert EnglishEntityExtractor(use_model=False, use_glossary=False)(doc).entities == []
+    doc = _run("Hengyuan Solar and Mayor Lin Xiaodong met.", min_score=0.8)
+    assert ("enterprise", "Hengyuan Solar") not in _spans(doc)
+    assert ("person", "Lin Xiaodong") in _spans(doc)
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "Deputy  Mayor\u3000Wang Fang visited Xingtai."
+    doc = _run(text)
+    for e in doc.entities:
+        assert doc.text[e.start:e.end] == e.text

@@ -1,0 +1,67 @@
+"""Linking English titles to names: chains before the name, appositives after it, merging."""
+
+from __future__ import annotations
+
+from pipeline.doc import Doc
+from pipeline.entities_en import EnglishEntityExtractor
+from pipeline.names_en import name_corrections
+from pipeline.officials_en import link_officials
+
+
+def _officials(text: str) -> list[tuple[str, list[str], str | None]]:
+    doc = Doc(text, lang="en")
+    for s, e, rep, rule, conf in name_corrections(doc, use_zh_stage=False):
+        doc.add_correction(s, e, rep, rule, conf)
+    EnglishEntityExtractor(use_model=False, use_glossary=False)(doc)
+    return [(o.name, o.titles, o.organization) for o in link_officials(doc)]
+
+
+def test_chain_before_a_garbled_name_merges_with_the_valid_spelling() -> None:
+    text = (
+        "Deputy Secretary of the County Party Committee, the County Magistrate Wu Haim presided. "
+        "Wu Haitao stressed that safety comes first."
+    )
+    assert _officials(text) == [
+        ("Wu Haitao", ["Deputy Secretary of the County Party Committee", "County Magistrate"],
+         "County Party Committee"),
+    ]
+
+
+def test_appositive_chain_after_the_name() -> None:
+    text = "Lin Xiaodong, Deputy Secretary of the Municipal Party Committee and Mayor, chaired the meeting."
+    assert _officials(text) == [
+        ("Lin Xiaodong", ["Deputy Secretary of the Municipal Party Committee", "Mayor"],
+         "Municipal Party Committee"),
+    ]
+
+
+def test_body_before_title_is_the_organization() -> None:
+    text = "Municipal Government Secretary General Zhao Lei attended the meeting."
+    assert _officials(text) == [("Zhao Lei", ["Secretary-General"], "Municipal Government")]
+
+
+def test_doubled_name_and_adjacent_titles_in_a_list() -> None:
+    text = (
+        "Qian Feng, member of the Standing Committee of the Municipal Party Committee, Qian Feng, "
+        "deputy mayor Sun Li, attended the meeting."
+    )
+    assert _officials(text) == [
+        ("Qian Feng", ["Member of the Standing Committee of the Municipal Party Committee"],
+         "Municipal Party Committee"),
+        ("Sun Li", ["Deputy Mayor"], None),
+    ]
+
+
+def test_untitled_people_are_not_officials() -> None:
+    assert _officials("Zhao Lei, Wang Fang and other comrades attended. Mayor, it was said, left.") == []
+
+
+def test_mentions_cover_every_spelling() -> None:
+    text = "Mayor Gao Liam spoke. GAO Lihong left. Gao Lihong returned."
+    doc = Doc(text, lang="en")
+    for s, e, rep, rule, conf in name_corrections(doc, use_zh_stage=False):
+        doc.add_correction(s, e, rep, rule, conf)
+    EnglishEntityExtractor(use_model=False, use_glossary=False)(doc)
+    (official,) = link_officials(doc)
+    assert official.name == "Gao Lihong"
+    assert [text[a:b] for a, b in official.mentions] == ["Gao Liam", "GAO Lihong", "Gao Lihong"]
