@@ -175,6 +175,24 @@ def read_source(path: Path) -> dict[str, Any]:
     return {"format": header["format"], "record": record, "gold": gold}
 
 
+def stats_table(gold: list[dict[str, Any]], sample_jsonl: str) -> str:
+    """Counts per language: documents, inputs with source_text, plain-text files, entities, officials, edits."""
+    with_source = {json.loads(line)["id"] for line in sample_jsonl.splitlines() if "source_text" in json.loads(line)}
+    rows = [("documents", lambda g: 1), ("with source_text", lambda g: g["id"] in with_source),
+            ("as .txt", lambda g: g["file"] != "sample.jsonl"),
+            ("without corrections", lambda g: g["lang"] == "en" and not g["corrections"])]
+    rows += [(t, lambda g, t=t: sum(e["type"] == t for e in g["entities"])) for t in ENTITY_TYPES]
+    rows += [("officials", lambda g: len(g["officials"])),
+             ("(official, title) pairs", lambda g: sum(len(o["titles"]) for o in g["officials"]))]
+    rows += [(f"corrections: {k}", lambda g, k=k: sum(c["kind"] == k for c in g["corrections"])) for k in CORRECTION_KINDS]
+    lines = ["| | zh | en |", "|---|---:|---:|"]
+    for label, count in rows:
+        zh = sum(int(count(g)) for g in gold if g["lang"] == "zh")
+        en = sum(int(count(g)) for g in gold if g["lang"] == "en")
+        lines.append(f"| {label} | {zh} | {en} |")
+    return "\n".join(lines) + "\n"
+
+
 def build(src_dir: Path) -> dict[str, str]:
     """Return {relative output path: content} for every generated file."""
     docs = [read_source(p) for p in sorted(src_dir.glob("*.ann"))]
@@ -200,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA, help="corpus folder (default: corpora/)")
     ap.add_argument("--check", action="store_true", help="only verify the generated files are up to date")
+    ap.add_argument("--stats", action="store_true", help="print a Markdown table of what the corpus holds")
     args = ap.parse_args(argv)
     try:
         files = build(args.corpora / "gold_src")
@@ -211,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     known_txt = {rel for rel in files if rel.startswith("txt/")}
     extra = [str(p.relative_to(args.corpora)) for p in (args.corpora / "txt").glob("*.txt")
              if str(p.relative_to(args.corpora)) not in known_txt] if (args.corpora / "txt").exists() else []
+    if args.stats:
+        print(stats_table([json.loads(line) for line in files["gold.json"].splitlines()], files["sample.jsonl"]), end="")
+        return 0
     if args.check:
         if stale or extra:
             print(f"stale: {stale} extra: {extra}; run scripts/build_corpus_gold.py", file=sys.stderr)
