@@ -24,6 +24,8 @@ CORRECTION_KINDS = ("term", "name", "company", "place", "title", "body", "case",
 MARKUP_CHARS = set("[]{}|")
 HEADER_KEYS = ("id", "lang", "format", "title", "date", "place")
 SECTIONS = ("text", "source_text", "officials")
+STATS_START = "<!-- stats:start"
+STATS_END = "<!-- stats:end -->"
 
 
 class CorpusSourceError(ValueError):
@@ -211,7 +213,21 @@ def build(src_dir: Path) -> dict[str, str]:
         gold_lines.append(json.dumps(d["gold"], ensure_ascii=False))
     files["sample.jsonl"] = "\n".join(jsonl_lines) + "\n"
     files["gold.json"] = "\n".join(gold_lines) + "\n"
+    readme = src_dir.parent / "README.md"
+    if readme.exists():
+        files["README.md"] = with_stats(readme.read_text(encoding="utf-8"),
+                                        stats_table([json.loads(g) for g in gold_lines], files["sample.jsonl"]))
     return files
+
+
+def with_stats(readme: str, table: str) -> str:
+    """The README with its statistics block (between the stats markers) replaced by `table`."""
+    start = readme.find(STATS_START)
+    end = readme.find(STATS_END)
+    if start < 0 or end < start:
+        return readme
+    head = readme[: readme.index("\n", start) + 1]
+    return head + table + readme[end:]
 
 
 def main(argv: list[str] | None = None) -> int:
