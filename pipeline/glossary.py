@@ -96,6 +96,7 @@ class GlossaryEntry:
     accepted: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     zh_forms: tuple[str, ...] = ()
+    zh_exclude: tuple[str, ...] = ()
     origin: str = ""
 
     @property
@@ -108,7 +109,10 @@ class GlossaryEntry:
         return (self.canonical, *self.accepted)
 
     def in_source(self, source_norm: str) -> bool:
-        """Whether any Chinese form occurs in a source text normalized by `normalize_source`."""
+        """Whether any Chinese form occurs in a source text normalized by `normalize_source`,
+        outside the longer words listed in `zh_exclude` (龙头 inside 水龙头 is a tap, not a leader)."""
+        for word in self.zh_exclude:
+            source_norm = source_norm.replace(word, "\u3000")
         return any(_ZH_NOISE.sub("", z) in source_norm for z in self.zh_forms)
 
 
@@ -245,7 +249,8 @@ def parse_glossary(path: Path) -> list[GlossaryEntry]:
             )
         cols += [""] * (6 - len(cols))
         zh, canonical, etype, variants, accepted, context = cols
-        zh_forms = _split(zh)
+        zh_forms = tuple(z for z in _split(zh) if not z.startswith("-"))
+        zh_exclude = tuple(z[1:] for z in _split(zh) if z.startswith("-") and len(z) > 1)
         if not zh_forms or not canonical or not _WORD.search(canonical):
             raise ResourceError(f"{where}: the zh and canonical columns must not be empty")
         if etype not in ENTRY_TYPES:
@@ -266,6 +271,7 @@ def parse_glossary(path: Path) -> list[GlossaryEntry]:
                 accepted=_split(accepted),
                 context=tuple(stem(c) for c in _split(context)),
                 zh_forms=zh_forms,
+                zh_exclude=zh_exclude,
                 origin=where,
             )
         )

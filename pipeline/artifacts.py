@@ -1,0 +1,142 @@
+"""Conservative repairs of machine-translation artifacts in English text.
+
+MT systems leave a few mechanical traces that no human writer produces: a capitalized function word
+in mid-sentence where a clause boundary was lost ("promote The output value"), a word or name
+emitted twice ("the the", "Gu Weiming Gu Weiming"), a name repeated inside a list of officials, and
+broken spacing around punctuation. Each rule here fires only on patterns that are artifacts in
+practically every context, because a false repair of correct English costs the analyst's trust more
+than a missed one. Every function returns `(start, end, replacement, rule, confidence)` tuples in the
+offsets of the text it was given (the cleanup stage passes `doc.norm_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+ArtifactFix = tuple[int, int, str, str, float]
+
+# Closed-class words that are never proper nouns on their own, so a capital in mid-sentence is an
+# artifact of a lost sentence boundary (titles of works are excluded by requiring a lowercase word after).
+FUNCTION_WORDS = frozenset(
+    """the a an this that these those its their our his her and or but of in on at to for with by
+    from as is are was were has have had will would shall should can could may might must which who
+    whose whom while when where also more most all every each both such than then there it they we""".split()
+)
+
+# Words whose doubling is ordinary English ("that that", "had had", "very very", "bye bye").
+LEGIT_DOUBLES = frozenset(
+    """that had is do does did no very so bye ha far more many well again round over out on by
+    knock yeah tut go hear boo chop bang tick dum ta la there now""".split()
+)
+
+_STRAY_CAPITAL = re.compile(r"(?<=[a-z][a-z] )([A-Z][a-z]{0,5})(?= [a-z])")
+_DOUBLED_WORD = re.compile(r"\b([A-Za-z]+)([ \t]+)([A-Za-z]+)\b")
+_DOUBLED_NAME = re.compile(
+    r"\b((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){1,2})([ \t]+|, )((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){1,2})\b"
+)
+_NAME = r"[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?"
+_NAME_IN_LIST = re.compile(rf"(?<![A-Za-z] )\b({_NAME}), ")
+# A comma or semicolon with space before it, none after it, or doubled ("Xingtai ,and", "spoke,,then").
+_COMMA = re.compile(r"(?<=[A-Za-z)\]\"”’])([ \t]*)([,;])((?:[ \t]*[,;])*)([ \t]*)(?=[A-Za-z]|\s|$)")
+_PERIOD_NO_SPACE = re.compile(r"(?<=[a-z]{2})[ \t]*([.!?])(?=[A-Z][a-z]{2})")
+_SPACE_BEFORE_STOP = re.compile(r"(?<=[A-Za-z)\]\"”’])[ \t]+([.!?])(?=\s|$)")
+_DOUBLED_STOP = re.compile(r"(?<=[A-Za-z])\.\.(?!\.)")
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+def stray_capitals(text: str) -> list[ArtifactFix]:
+    """ "promote The output" → "promote the output": a capitalized function word between two
+    lowercase words (so not a sentence start, a title of a work, or part of a proper name)."""
+    out: list[ArtifactFix] = []
+    for m in _STRAY_CAPITAL.finditer(text):
+        word = m.group(1)
+        if word.lower() not in FUNCTION_WORDS:
+            continue
+        out.append((m.start(1), m.end(1), word.lower(), "artifact.stray_capital", 0.85))
+    return out
+
+
+def doubled_words(text: str) -> list[ArtifactFix]:
+    """ "the the" → "the": a word repeated on one line; names repeat only as multi-word names."""
+    out: list[ArtifactFix] = []
+    pos = 0
+    while True:
+        m = _DOUBLED_WORD.search(text, pos)
+        if m is None:
+            break
+        pos = m.end(1) + len(m.group(2))
+        first, second = m.group(1), m.group(3)
+        low = first.lower()
+        if low != second.lower() or low in LEGIT_DOUBLES:
+            continue
+        if low in FUNCTION_WORDS:
+            conf = 0.9
+        elif first.islower() and second.islower() and len(low) >= 5:
+            conf = 0.7
+        else:
+            continue  # "Ling Ling", "Baden Baden": single capitalized doubles are often names
+        out.append((m.end(1), m.end(3), "", "artifact.doubled_word", conf))
+    for m in _DOUBLED_NAME.finditer(text):
+        if m.group(1) == m.group(3) and m.group(1).split()[0].lower() not in FUNCTION_WORDS:
+            out.append((m.end(1), m.end(3), "", "artifact.doubled_word", 0.8))
+    return out
+
+
+def _sentence_bounds(text: str, i: int) -> tuple[int, int]:
+    start = max(text.rfind(". ", 0, i), text.rfind("\n", 0, i))
+    start = 0 if start < 0 else start + 1
+    m = _SENTENCE_END.search(text, i)
+    return start, (m.start() if m else len(text))
+
+
+def doubled_names_in_lists(text: str) -> list[ArtifactFix]:
+    """ "Zhang Qiang, member of …, Zhang Qiang, deputy mayor Zheng Chuan, attended": the second
+    "Zhang Qiang, " is an artifact when the same name already opened the list in this sentence and
+    the repeat is directly followed by a lowercase title phrase that ends in a *different* name."""
+    out: list[ArtifactFix] = []
+    for m in _NAME_IN_LIST.finditer(text):
+        name = m.group(1)
+        s_start, s_end = _sentence_bounds(text, m.start())
+        earlier = text.find(name + ", ", s_start, m.start())
+        if earlier < 0 or m.start() - earlier > 200:
+            continue
+        tail = re.match(rf"[a-z][a-z ,\-]*?(?: of the [A-Za-z ]+?)? ({_NAME})\b", text[m.end() : s_end])
+        if tail is None or tail.group(1) == name:
+            continue
+        out.append((m.start(), m.end(), "", "artifact.doubled_name", 0.75))
+    return out
+
+
+def spacing(text: str) -> list[ArtifactFix]:
+    """Space before a comma or full stop, no space after sentence punctuation, doubled punctuation."""
+    out: list[ArtifactFix] = []
+    for m in _COMMA.finditer(text):
+        after = text[m.end() : m.end() + 1]
+        replacement = m.group(2) + (" " if after.isalpha() or m.group(4) else "")
+        if replacement != m.group():
+            out.append((m.start(), m.end(), replacement, "artifact.spacing", 0.85))
+    for m in _PERIOD_NO_SPACE.finditer(text):
+        out.append((m.start(), m.end(), m.group(1) + " ", "artifact.spacing", 0.85))
+    for m in _SPACE_BEFORE_STOP.finditer(text):
+        out.append((m.start(), m.end(), m.group(1), "artifact.spacing", 0.9))
+    for m in _DOUBLED_STOP.finditer(text):
+        out.append((m.start(), m.end(), ".", "artifact.spacing", 0.85))
+    return out
+
+
+ARTIFACT_RULES: dict[str, Callable[[str], list[ArtifactFix]]] = {
+    "stray_capital": stray_capitals,
+    "doubled_word": doubled_words,
+    "doubled_name": doubled_names_in_lists,
+    "spacing": spacing,
+}
+
+
+def find_artifacts(text: str, rules: tuple[str, ...] = tuple(ARTIFACT_RULES)) -> list[ArtifactFix]:
+    """All fixes of the named artifact rules, in text order."""
+    out: list[ArtifactFix] = []
+    for name in rules:
+        out.extend(ARTIFACT_RULES[name](text))
+    out.sort(key=lambda f: (f[0], f[1]))
+    return out

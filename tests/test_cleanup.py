@@ -1,0 +1,131 @@
+"""Translation cleanup: each rule fires where it should and leaves correct English alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.artifacts import doubled_names_in_lists, doubled_words, spacing, stray_capitals
+from pipeline.cleanup import TranslationCleanup, inflect_like
+from pipeline.doc import Doc, apply_corrections
+from pipeline.errors import ConfigError
+
+
+def clean(text: str, source: str | None = None, **options) -> Doc:
+    doc = Doc(text, lang="en", source_text=source)
+    return TranslationCleanup(**options)(doc)
+
+
+def fixes(doc: Doc) -> list[tuple[str, str]]:
+    return [(c.original, c.replacement) for c in doc.corrections]
+
+
+def test_glossary_garbles_are_repaired_with_rule_and_confidence():
+    doc = clean("We must correctly grasp the carbon Dharma carbon. Jing Macao Technology attended.")
+    assert fixes(doc) == [
+        ("carbon Dharma carbon", "carbon peak and carbon neutrality"),
+        ("Jing Macao Technology", "JA Solar"),
+    ]
+    assert doc.corrections[0].rule == "glossary:碳达峰碳中和"
+    assert 0 < doc.corrections[0].confidence < 1
+    assert doc.clean_text == apply_corrections(doc.text, doc.corrections)
+
+
+def test_correct_translations_are_left_alone():
+    for text in (
+        "Achieving carbon peak and carbon neutrality is a broad and profound systemic change.",
+        "Carbon peaking and carbon neutrality goals were set by the Municipal Party Committee.",
+        "Leading enterprises in the river chief system attended; the Secretary-General spoke.",
+        "He replaced a kitchen faucet and a bathroom faucet.",
+        "That that is is that that is not is not.",
+        "We visited The Hague. Note: The rules apply.",
+    ):
+        assert clean(text).corrections == [], text
+
+
+def test_ambiguous_variant_needs_source_or_context():
+    assert fixes(clean("He fixed a leaking faucet.")) == []
+    # The Chinese 水龙头 (tap) contains 龙头 but is excluded in the glossary.
+    assert fixes(clean("He fixed a leaking faucet.", "他修好了漏水的水龙头。")) == []
+    doc = clean("The enterprise should play a faucet role.", "企业要发挥龙头作用。")
+    assert fixes(doc) == [("faucet role", "leading role")]
+    assert doc.corrections[0].confidence >= 0.9
+    no_source = clean("Build a faucet in the photovoltaic industry.")
+    assert fixes(no_source) == [("faucet", "leading")]
+    assert no_source.corrections[0].confidence < 0.8
+    assert clean("Build a faucet in the photovoltaic industry.", min_confidence=0.8).corrections == []
+
+
+def test_source_raises_or_lowers_confidence():
+    confirmed = clean("the carbon Dharma carbon", "实现碳达峰、碳中和").corrections[0].confidence
+    plain = clean("the carbon Dharma carbon").corrections[0].confidence
+    absent = clean("the carbon Dharma carbon", "会议强调，要抓好安全生产。").corrections[0].confidence
+    assert confirmed > plain > absent
+
+
+def test_replacement_keeps_number_and_sentence_case():
+    assert fixes(clean("Faucet enterprises met. One faucet enterprise spoke.")) == [
+        ("Faucet enterprises", "Leading enterprises"),
+        ("faucet enterprise", "leading enterprise"),
+    ]
+    assert inflect_like("tighten responsibility", "compacting responsibility", "compact responsibility") == (
+        "tightening responsibility"
+    )
+
+
+def test_echo_word_is_absorbed():
+    assert fixes(clean("strategic the leading stump industry faucet has made")) == [
+        ("leading stump industry faucet", "leading")
+    ]
+
+
+def test_seed_like_paragraph():
+    text = (
+        "On February 22, the Mayor Song Huam hosted the meeting. Zhang Qiang, member of the Standing "
+        "Committee of the Municipal Party Committee, Zhang Qiang, deputy mayor Zheng Chuan, attended. "
+        "Song Huying pointed out that we should promote The output value."
+    )
+    doc = clean(text)
+    got = dict(fixes(doc))
+    assert got["Song Huam"] == "Song Huying"
+    assert got["Zhang Qiang, "] == ""
+    assert got["The"] == "the"
+    rules = {c.rule for c in doc.corrections}
+    assert {"artifact.doubled_name", "artifact.stray_capital"} <= rules
+    assert doc.clean_text.count("Zhang Qiang") == 1
+
+
+def test_stray_capitals():
+    fix = stray_capitals("promote The output value and The Times reported. The end: The rule is")
+    assert [(f[2], f[3]) for f in fix] == [("the", "artifact.stray_capital")]
+
+
+def test_doubled_words_and_names():
+    text = "the the city, had had, Ling Ling, and Gu Weiming Gu Weiming spoke, a a plan, knock knock"
+    removed = [text[s:e] for s, e, *_ in doubled_words(text)]
+    assert removed == [" the", " a", " Gu Weiming"]
+
+
+def test_doubled_name_only_before_another_name():
+    keep = "Zhang Qiang, mayor, and Li Ming met; Zhang Qiang, Li Ming and Wang Tao attended."
+    assert doubled_names_in_lists(keep) == []
+
+
+def test_spacing():
+    text = "held in Xingtai ,and officials attended .The mayor spoke,,then left. Pi is 3.14 , e.g. this..."
+    out = apply_corrections(text, [])
+    fixes_ = spacing(text)
+    for s, e, r, *_ in sorted(fixes_, reverse=True):
+        out = out[:s] + r + out[e:]
+    assert out == "held in Xingtai, and officials attended. The mayor spoke, then left. Pi is 3.14 , e.g. this..."
+
+
+def test_rules_option_and_language():
+    text = "promote The output of faucet enterprises"
+    assert fixes(clean(text, rules=("artifacts",))) == [("The", "the")]
+    assert fixes(clean(text, rules=("glossary",))) == [("faucet enterprises", "leading enterprises")]
+    zh = Doc("龙头企业", lang="zh")
+    assert TranslationCleanup()(zh).corrections == []
+    with pytest.raises(ConfigError):
+        TranslationCleanup(rules=("magic",))
+    with pytest.raises(ConfigError):
+        TranslationCleanup(min_confidence=2)
