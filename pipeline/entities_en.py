@@ -110,10 +110,16 @@ def title_lexicon() -> TitleLexicon:
         rf"{mod}{prank}\s+of\s+(?:the\s+)?{committee}",
         # Municipal Party Committee Secretary / municipal Party secretary / ... Standing Committee member
         rf"{level}\s+(?i:Party|CPC|CCP)\s+(?:(?i:Committee)\s+)?(?:(?i:Standing\s+Committee)\s+)?{mod}{prank}",
-        rf"{mod}{rank}",
+        rf"{mod}(?:{level}\s+)?{rank}(?:s(?![\w\-]))?",
     ]
     regex = re.compile(r"(?<![\w\-])(?:" + "|".join(f"(?:{f})" for f in forms) + r")(?![\w\-])")
     return TitleLexicon(ranks, party, mods, levels, regex)
+
+
+_PARTY_FIRST = re.compile(
+    r"([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:Party|CPC|CCP) (?:Committee )?((?:Standing Committee )?)"
+    r"((?:(?:Executive |First )?(?:Deputy |Vice ))?(?:Party )?(?:Secretary|Chief|Member|Standing Committee Member))"
+)
 
 
 def canonical_title(text: str) -> str:
@@ -130,6 +136,21 @@ def canonical_title(text: str) -> str:
         else:
             out.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
     title = " ".join(out)
+    # "County Party Secretary", "Municipal Party Committee Deputy Secretary" → "<Rank> of the <Level>
+    # Party Committee", the order official English uses.
+    m = _PARTY_FIRST.fullmatch(title)
+    if m and m.group(1).lower() in lex.levels:
+        rank = m.group(3)
+        if rank.lower() in ("party secretary", "party chief"):
+            rank = "Secretary"
+        if rank.lower() in ("member of the standing committee", "standing committee member", "member",
+                            "standing member") and m.group(2):
+            rank = "Member of the Standing Committee"
+        title = f"{rank} of the {m.group(1)} Party Committee"
+    # Plural "Deputy Directors" → "Deputy Director".
+    if title.endswith("s") and title[:-1].lower().split(" ", 1)[-1] in lex.ranks | {
+            k.split(" ", 1)[-1]: v for k, v in lex.ranks.items()}:
+        title = title[:-1]
     for en, (_, canon) in lex.ranks.items():
         if canon and title.lower().endswith(en) and (len(title) == len(en) or title[-len(en) - 1] == " "):
             title = title[: len(title) - len(en)] + canon
@@ -206,28 +227,44 @@ def body_lexicon() -> BodyLexicon:
 @dataclass(frozen=True)
 class OrgLexicon:
     enterprise: re.Pattern[str]
+    enterprise_legal: re.Pattern[str]
     organization: re.Pattern[str]
+    place: re.Pattern[str]
     not_name: frozenset[str]
+    not_first: str
 
 
 @lru_cache(maxsize=1)
 def org_lexicon() -> OrgLexicon:
+    """Name patterns: capitalized words (not starting with a function word, verb or generic
+    adjective) ending in a company word, a legal form, an institution word or a place word."""
     kinds: dict[str, list[str]] = {}
     for row in _rows(ORG_WORDS_FILE, 2):
         kinds.setdefault(row[0], []).append(row[1])
-    unknown = set(kinds) - {"enterprise", "legal", "organization", "organization_of", "not_name"}
+    known = {"enterprise", "legal", "organization", "organization_of", "not_name", "place_head"}
+    unknown = set(kinds) - known
     if unknown:
         raise ResourceError(f"models/{ORG_WORDS_FILE}: unknown kinds {sorted(unknown)}")
-    seq = rf"{_CAPWORD}(?:\s+{_CAPWORD}){{0,3}}"
+    not_name = frozenset(kinds.get("not_name", []))
+    not_first = rf"(?!(?:{_alt(not_name)})(?![\w'’\-]))"
+    seq = rf"{not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}}"
     legal = _alt(kinds.get("legal", []))
+    strict_legal = _alt(x for x in kinds.get("legal", []) if x.startswith(("Co", "Ltd", "Inc")))
     enterprise = re.compile(
         rf"(?<![\w\-])({seq})\s+(?:{_alt(kinds['enterprise'])})\.?(?:,?\s+(?:{legal}))?(?![\w\-])"
+    )
+    enterprise_legal = re.compile(
+        rf"(?<![\w\-])({seq})(?:\s+\([A-Z][A-Za-z ]*\))?,?\s+(?:{strict_legal})(?![\w\-])"
     )
     organization = re.compile(
         rf"(?<![\w\-])(?:({seq})\s+(?:{_alt(kinds['organization'])})(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?"
         rf"|(?:{_alt(kinds.get('organization_of', []))})\s+(?:the\s+)?{_CAPPHRASE})(?![\w\-])"
     )
-    return OrgLexicon(enterprise, organization, frozenset(kinds.get("not_name", [])))
+    place = re.compile(
+        rf"(?<![\w\-])({not_first}{_CAPWORD}(?:\s+(?:{_CAPWORD}|and)){{0,6}}?)\s+"
+        rf"(?:{_alt(kinds.get('place_head', []))})(?![\w\-])"
+    )
+    return OrgLexicon(enterprise, enterprise_legal, organization, place, not_name, not_first)
 
 
 @lru_cache(maxsize=1)
@@ -265,6 +302,9 @@ class Candidate:
         return self.end - self.start
 
 
+_GENERIC_LEVEL = {"city": "Municipal", "county": "County", "district": "District", "province": "Provincial",
+                  "town": "Town", "township": "Township"}
+_BARE_PARTY_RANK = re.compile(r"Party (?:Secretary|Chief)")
 _GENERIC_SUFFIX = re.compile(r"\s+(?i:city|county|district|province)$")
 
 
@@ -340,21 +380,25 @@ def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> li
     return out
 
 
-def _name_like(seq: str, not_name: frozenset[str]) -> bool:
-    words = seq.split()
-    return bool(words) and words[0] not in not_name and not any(w.lower() in title_lexicon().levels for w in words)
+def _name_like(seq: str) -> bool:
+    """No level word inside ("Municipal ... Technology" is a bureau, not a company)."""
+    return not any(w.lower() in title_lexicon().levels for w in seq.split())
 
 
 def find_organizations(text: str) -> list[Candidate]:
     lex = org_lexicon()
     out = []
-    for m in lex.enterprise.finditer(text):
-        if _name_like(m.group(1), lex.not_name):
-            out.append(Candidate("enterprise", m.start(), m.end(), "rule", 0.7))
+    for rx in (lex.enterprise, lex.enterprise_legal):
+        for m in rx.finditer(text):
+            if _name_like(m.group(1)):
+                out.append(Candidate("enterprise", m.start(), m.end(), "rule", 0.7))
     for m in lex.organization.finditer(text):
-        if m.group(1) is None or _name_like(m.group(1), lex.not_name):
+        if m.group(1) is None or _name_like(m.group(1)):
             s, e = _strip_article(text, m.start(), m.end())
             out.append(Candidate("organization", s, e, "rule", 0.7))
+    for m in lex.place.finditer(text):
+        if _name_like(m.group(1)):
+            out.append(Candidate("place", m.start(), m.end(), "rule", 0.7))
     return out
 
 
@@ -420,6 +464,24 @@ def find_model(doc: Doc) -> list[Candidate]:
                 etype = "enterprise"
         out.append(Candidate(etype, s, e, "model", 0.6))
     return out
+
+
+def _yield_generic_words(cands: list[Candidate], text: str) -> None:
+    """A place keeps its generic word when a title would start with it: "Deqing County Party
+    Secretary" is the place "Deqing County" and the title "Party Secretary" (the corpus convention,
+    as 邢台市委副书记 is 邢台 + 市委副书记)."""
+    places = [c for c in cands if c.type == "place"]
+    regex = title_lexicon().regex
+    for t in cands:
+        if t.type != "title":
+            continue
+        for p in places:
+            if p.start < t.start < p.end <= t.end and text[t.start : p.end].lower() in _GENERIC_LEVEL:
+                rest = p.end + len(text[p.end : t.end]) - len(text[p.end : t.end].lstrip())
+                if regex.fullmatch(text, rest, t.end):
+                    t.start = rest
+                    t.canonical = canonical_title(text[rest : t.end])
+                break
 
 
 def resolve(cands: list[Candidate]) -> list[Candidate]:
@@ -490,6 +552,7 @@ class EnglishEntityExtractor(Stage):
         cands += find_persons(text, name_fixes, {t.end for t in titles})
         if self.use_glossary:
             cands += find_glossary(text, self._glossary())
+        _yield_generic_words(cands, text)
         if self.use_model:
             cands += find_model(doc)
         return cands
@@ -513,12 +576,24 @@ class EnglishEntityExtractor(Stage):
                     zh = self._person_zh(names.get((c.start, c.end)), after, doc.source_text)
             elif c.type == "place" and c.canonical:
                 canonical = after if any(x.start >= a and x.end <= b for x in cleanup) else c.canonical
-            elif c.type == "title" and c.canonical and after == doc.text[a:b]:
-                canonical = c.canonical
+            elif c.type == "title":
+                canonical = canonical_title(canonical if c.source == "glossary" else after)
+                level = self._place_level(chosen, c, doc.norm_text)
+                if level and _BARE_PARTY_RANK.fullmatch(canonical):
+                    canonical = f"Secretary of the {level} Party Committee"
             if doc.source_text and zh is None and c.zh_forms:
                 zh = present_form(c.zh_forms, doc.source_text)
             doc.add_entity(c.type, a, b, canonical=canonical, zh=zh, source=c.source, score=c.score)
         return doc
+
+    @staticmethod
+    def _place_level(chosen: list[Candidate], title: Candidate, text: str) -> str | None:
+        """Level of a place written right before a title ("Deqing County Party Secretary" → County)."""
+        for p in chosen:
+            if p.type == "place" and p.end <= title.start and not text[p.end : title.start].strip():
+                last = text[p.start : p.end].rsplit(" ", 1)[-1].lower()
+                return _GENERIC_LEVEL.get(last)
+        return None
 
     @staticmethod
     def _person_zh(name: RomanizedName | None, after: str, source_text: str) -> str | None:

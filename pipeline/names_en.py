@@ -36,7 +36,8 @@ from pypinyin import Style, pinyin
 from rapidfuzz.distance import OSA
 
 from .doc import Doc
-from .errors import GovpipeError
+from .errors import GovpipeError, ResourceError
+from .resources import read_tsv
 from .romanize import name_syllables, romanize_name, split_name, split_pinyin, surname_readings
 
 # A word of romanized text: letters with inner hyphens or apostrophes ("Hu-ying", "Xi'an").
@@ -44,6 +45,7 @@ _WORD = re.compile(r"[A-Za-zÜü]+(?:[-'’][A-Za-zÜü]+)*")
 _POSSESSIVE = re.compile(r"[’']s$")
 _GAP = re.compile(r"[ \t]+|[ \t]*\n[ \t]*")
 MAX_GIVEN_SYLLABLES = 3
+SURNAME_FORMS_FILE = "en_surname_forms.tsv"
 # A garbled given name still looks like a romanized word: short, letters only.
 MAX_GARBLE_LEN = 9
 
@@ -73,6 +75,8 @@ class RomanizedName:
     given_surface: str
     syllables: tuple[str, ...] | None
     given_first: bool = False
+    # "pinyin", or "literal" (解 → "Solution"), "alias" (邝 → "Kwong"), "misread" (曾 → "Ceng")
+    surname_form: str = "pinyin"
 
     @property
     def valid(self) -> bool:
@@ -88,10 +92,14 @@ class RomanizedName:
         return f"{self.surname} {self.given}"
 
     def with_given(self, given_surface: str) -> str:
-        """This mention's spelling with another given name (keeps order and surname casing)."""
+        """This mention's spelling with another given name (keeps order and surname casing; a
+        literal or alias surname is written in pinyin)."""
+        surname = self.surname_surface
+        if self.surname_form != "pinyin":
+            surname = self.surname.upper() if surname.isupper() else self.surname.capitalize()
         if self.given_first:
-            return f"{given_surface} {self.surname_surface}"
-        return f"{self.surname_surface} {given_surface}"
+            return f"{given_surface} {surname}"
+        return f"{surname} {given_surface}"
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +112,43 @@ def english_surnames() -> frozenset[str]:
         if r in ("lyu", "nyu"):
             out.update({r[0] + "u", r[0] + "v", r[0] + "ü", r[0] + "ue"})
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def surname_forms() -> dict[str, tuple[str, str, str]]:
+    """English word → (kind, Chinese surname, pinyin) from models/en_surname_forms.tsv; spellings
+    that are themselves pinyin surnames are left to the pinyin reading."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for row in read_tsv(SURNAME_FORMS_FILE):
+        if len(row) < 4 or row[0] not in ("literal", "alias"):
+            raise ResourceError(
+                f"models/{SURNAME_FORMS_FILE}: bad row {row!r}; expected kind (literal|alias), "
+                "english, surname, pinyin separated by tabs"
+            )
+        if row[1].lower() not in english_surnames():
+            out[row[1]] = (row[0], row[2], row[3].lower())
+    return out
+
+
+@lru_cache(maxsize=1)
+def misread_surnames() -> dict[str, tuple[str, str]]:
+    """A character reading that is not the surname reading → (surname, surname reading), when only one
+    single-character surname has it and no surname is read that way: 曾 "ceng" → zeng, 解 "jie" → xie."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for zh, reading in surname_readings().items():
+        if len(zh) != 1:
+            continue
+        for r in pinyin(zh, style=Style.NORMAL, heteronym=True)[0]:
+            r = r.replace("v", "yu") if r[:1] in "ln" else r.replace("v", "u")
+            if r != reading:
+                seen.setdefault(r, set()).add((zh, reading))
+    surnames = english_surnames()
+    return {r: next(iter(v)) for r, v in seen.items() if len(v) == 1 and r not in surnames}
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?。！？:：\"“\n"
 
 
 def _fold(word: str) -> str:
@@ -167,6 +212,15 @@ def find_names(text: str) -> list[RomanizedName]:
             ok, syl = _given_ok(w2)
             if ok:
                 found = RomanizedName(s1, e2, text[s1:e2], sur1, w1, _fold(w2), w2, syl)
+        form = surname_forms().get(w1)
+        if form is None and sur1 in misread_surnames() and "-" not in w1:
+            zh, reading = misread_surnames()[sur1]
+            form = ("misread", zh, reading)
+        if found is None and form is not None and not (form[0] == "literal" and _sentence_initial(text, s1)):
+            syl = _given_syllables(w2)
+            if syl is not None and len(syl) <= 2:
+                found = RomanizedName(s1, e2, text[s1:e2], form[2], w1, _fold(w2), w2, syl,
+                                      surname_form=form[0])
         if found is None and sur2 in surnames and sur1 not in surnames:
             syl = _given_syllables(w1)
             if syl is not None and len(syl) >= 2 and "-" not in w2:
@@ -214,6 +268,7 @@ class SourceName:
     surname: str
     readings: tuple[tuple[str, ...], ...]
     evidence: bool
+    surname_readings: tuple[str, ...] = ()  # every reading of the surname characters ("ceng" for 曾)
 
     @property
     def romanized(self) -> str:
@@ -286,18 +341,32 @@ def source_names(source_text: str, use_zh_stage: bool = True) -> tuple[SourceNam
                 zh = sur + given
                 prev = out.get(zh)
                 if prev is None or (evidence and not prev.evidence):
-                    out[zh] = SourceName(zh, readings[sur].lower(), _given_readings(given), evidence)
+                    out[zh] = SourceName(zh, readings[sur].lower(), _given_readings(given), evidence,
+                                         _surname_char_readings(sur))
     return tuple(out.values())
+
+
+def _surname_char_readings(sur: str) -> tuple[str, ...]:
+    combos = [""]
+    for opts in pinyin(sur, style=Style.NORMAL, heteronym=True):
+        combos = [c + o for c in combos for o in opts[:4]]
+    return tuple(c.replace("v", "u") for c in combos)
+
+
+def _same_surname(name: RomanizedName, cand: SourceName) -> bool:
+    """The English surname is the source surname, or one of its characters' other readings
+    (单 written "Dan", 曾 written "Ceng")."""
+    return cand.surname == name.surname or name.surname in cand.surname_readings
 
 
 def _source_match(name: RomanizedName, candidates: Iterable[SourceName]) -> tuple[SourceName | None, int]:
     """The source name this English name reads as (distance 0), else the unique evidenced near miss."""
-    exact = [c for c in candidates if c.surname == name.surname
-             and any("".join(r) == name.given for r in c.readings)]
+    candidates = [c for c in candidates if _same_surname(name, c)]
+    exact = [c for c in candidates if any("".join(r) == name.given for r in c.readings)]
     if exact:
         # Prefer the longest exact reading (宋华英 over 宋华 when both read as the text says).
         return max(exact, key=lambda c: (c.evidence, len(c.zh))), 0
-    near = {c.zh: c for c in candidates if c.surname == name.surname and c.evidence
+    near = {c.zh: c for c in candidates if c.evidence
             and any(given_name_distance(name.given, r) == 1 for r in c.readings if r)}
     if len(near) == 1:
         return next(iter(near.values())), 1
@@ -314,12 +383,20 @@ def align_source_name(name: RomanizedName, source_text: str) -> str | None:
 NameCorrection = tuple[int, int, str, str, float]
 
 
+def _respell(n: RomanizedName, surname: str, given: str) -> str:
+    """The mention in its own order and case with the surname and given name replaced."""
+    sur = surname.upper() if n.surname_surface.isupper() else surname
+    return f"{given} {sur}" if n.given_first else f"{sur} {given}"
+
+
 def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrection]:
     """Repairs of romanized names in `doc.norm_text`: (start, end, replacement, rule id, confidence).
 
     `name.source`: the English name is a near miss of a Chinese name in `source_text` (invalid pinyin
     0.9, valid but different pinyin 0.75; `use_zh_stage` also asks the Chinese entity stage which
-    source spans are persons). `name.unify`: an invalid-pinyin name is one edit from the
+    source spans are persons). `name.surname`: a surname translated as a word or written in a
+    non-pinyin spelling ("Solution Hongmei" → "Xie Hongmei", "Kwong Meishan" → "Kuang Meishan"): 0.7
+    literal, 0.6 alias, 0.9 when the source holds the name; never when a source lacks it. `name.unify`: an invalid-pinyin name is one edit from the
     only valid given name of the same surname in the document (0.85 for a character edit, 0.75 for a
     syllable edit).
     """
@@ -334,11 +411,20 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
         if source:
             match, dist = _source_match(n, source)
             if match is not None:
+                canonical = romanize_name(match.zh)
+                surname, given = canonical.split(" ", 1)
                 if dist == 1:
-                    given = romanize_name(match.zh).split(" ", 1)[1]
-                    out.append((n.start, n.end, n.with_given(given), "name.source",
-                                0.75 if n.valid else 0.9))
+                    out.append((n.start, n.end, _respell(n, surname, given), "name.source",
+                                0.75 if n.valid and n.surname_form == "pinyin" else 0.9))
+                elif surname.lower() != n.surname_surface.lower():
+                    out.append((n.start, n.end, _respell(n, surname, n.given_surface), "name.surname", 0.9))
                 continue
+            if n.surname_form != "pinyin":
+                continue  # the source does not hold this name: leave the English word alone
+        if n.surname_form != "pinyin":
+            out.append((n.start, n.end, n.with_given(n.given_surface), "name.surname",
+                        0.7 if n.surname_form in ("literal", "misread") else 0.6))
+            continue
         if n.valid:
             continue
         near = {g: ms for g, ms in valid_by_surname.get(n.surname, {}).items()

@@ -60,7 +60,7 @@ def test_titles_are_canonicalized() -> None:
     )
     doc = _run("The municipal party secretary and executive vice mayor Qian Feng attended.")
     titles = [(e.text, e.canonical) for e in doc.entities if e.type == "title"]
-    assert titles == [("municipal party secretary", "Municipal Party Secretary"),
+    assert titles == [("municipal party secretary", "Secretary of the Municipal Party Committee"),
                       ("executive vice mayor", "Executive Vice Mayor")]
 
 
