@@ -3,9 +3,13 @@
 Three knowledge sources, each switchable so their contributions can be measured
 (scripts/eval_ner.py): a character model trained on CLUENER2020 (`ner_model`, source "model"), the
 rules of the government register over the lexicons in models/ (`ner_rules`, source "rule.*"), and the
-admin-division gazetteer (source "gazetteer"). Register rules win over the model where they overlap
-(they encode conventions the model only partly learned from general news); the model wins over bare
-gazetteer look-ups (it sees context: 中山路 is an address, 阿里巴巴 a company).
+admin-division gazetteer (source "gazetteer"). `use_lexicon=False` removes the register lexicons
+everywhere (rules, and the model's lexicon features by loading the model trained without them);
+`use_rules=False` keeps the lexicon features but drops the rules.
+
+Register rules win over the model where they overlap (they encode conventions the model only partly
+learned from general news); the model wins over bare gazetteer look-ups (it sees context: 中山路 is
+an address, 阿里巴巴 a company).
 """
 
 from __future__ import annotations
@@ -76,16 +80,18 @@ class ChineseEntityExtractor(Stage):
         *,
         use_model: bool = False,
         use_lexicon: bool = True,
+        use_rules: bool = True,
         use_gazetteer: bool = True,
         min_score: float = 0.5,
         batch_size: int = 32,
     ) -> None:
         self.use_model = use_model
         self.use_lexicon = use_lexicon
+        self.use_rules = use_rules and use_lexicon
         self.use_gazetteer = use_gazetteer
         self.min_score = min_score
         self.batch_size = batch_size
-        self._rules = RuleTagger(use_gazetteer=use_gazetteer) if (use_lexicon or use_gazetteer) else None
+        self._rules = RuleTagger(use_gazetteer=use_gazetteer) if (self.use_rules or use_gazetteer) else None
         self._model = None
         if use_model:
             from .ner_model import load_default_model
@@ -99,7 +105,7 @@ class ChineseEntityExtractor(Stage):
         groups: list[Sequence[Span]] = []
         if self._rules is not None:
             found = self._rules(text, tokens)
-            if not self.use_lexicon:
+            if not self.use_rules:
                 found = [s for s in found if s.source == "gazetteer"]
             if not self.use_gazetteer:
                 found = [s for s in found if s.source != "gazetteer"]

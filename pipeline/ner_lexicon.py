@@ -53,7 +53,12 @@ class Lexicon:
 
     def at(self, text: str, i: int) -> Iterator[Match]:
         """Matches starting at `i`, longest first."""
+        room = len(text) - i
+        if room <= 0:
+            return
         for n in self._lengths.get(text[i], ()):
+            if n > room:
+                continue
             hits = self._by_string.get(text[i : i + n])
             if hits:
                 for kind, label in hits:

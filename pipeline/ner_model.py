@@ -1,0 +1,384 @@
+"""Character BiLSTM-CRF for Chinese NER, trained on CLUENER2020 by scripts/train_ner.py.
+
+Why this shape: no pretrained Chinese weights can be had here and training runs on one shared CPU
+core, so the model must learn from ~10k sentences in minutes and tag well over 20k characters/s.
+A character model avoids depending on segmentation errors at entity boundaries; hashed bigrams give
+it word-like units cheaply; and per-character lexicon features (does a title / body / enterprise
+form / place / surname from models/ begin, continue or end here?) plus the segmenter's word boundaries
+carry the register knowledge CLUENER's general news lacks. The CRF keeps BIOES tag sequences valid.
+
+All ten CLUENER labels are learned (book, game, movie and scene included) and the four that are not
+in the output contract are dropped after decoding: learning them as classes of their own keeps a
+scenic spot or a game publisher from being pulled into `place` or `enterprise`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .errors import ResourceError
+from .ner_lexicon import KINDS, Lexicon, default_lexicon
+from .ner_rules import Span
+from .resources import MODELS_DIR
+
+CLUENER_LABELS = ("name", "position", "government", "organization", "company", "address",
+                  "book", "game", "movie", "scene")
+LABEL_TO_TYPE = {"name": "person", "position": "title", "government": "government",
+                 "organization": "organization", "company": "enterprise", "address": "place"}
+DEFAULT_MODEL = "ner/cluener_bilstm_crf.pt"
+MAX_CHUNK = 160  # characters per model input; longer sentences are cut at commas, then hard
+SENT_END = "。！？!?；;\n"
+SOFT_END = "，,、：:"
+
+
+def tag_set(labels: Sequence[str] = CLUENER_LABELS) -> list[str]:
+    return ["O"] + [f"{p}-{lab}" for lab in labels for p in "BIES"]
+
+
+def normalize_char(ch: str) -> str:
+    """The unit the model sees: NFKC width folding, lower case, every digit as 0."""
+    ch = unicodedata.normalize("NFKC", ch)[:1] or ch
+    if ch.isdigit():
+        return "0"
+    return ch.lower()
+
+
+# ---------------------------------------------------------------------- features
+@dataclass
+class Encoded:
+    chars: np.ndarray  # [T] int64
+    bigram_left: np.ndarray  # [T] int64, hashed (prev, cur)
+    bigram_right: np.ndarray  # [T] int64, hashed (cur, next)
+    feats: np.ndarray  # [T, n_feats] float32
+
+
+class Featurizer:
+    """Text → model inputs; the same code serves training and inference."""
+
+    def __init__(self, vocab: dict[str, int], n_buckets: int, *, lexicon: Lexicon | None,
+                 use_segmentation: bool) -> None:
+        self.vocab = vocab
+        self.n_buckets = n_buckets
+        self.lexicon = lexicon
+        self.use_segmentation = use_segmentation
+        self.n_feats = (4 * len(KINDS) if lexicon is not None else 0) + (4 if use_segmentation else 0)
+
+    @lru_cache(maxsize=200_000)
+    def _bigram(self, pair: str) -> int:
+        return 1 + zlib.crc32(pair.encode("utf-8")) % (self.n_buckets - 1)
+
+    def encode(self, text: str) -> Encoded:
+        norm = [normalize_char(c) for c in text]
+        unk = 1
+        chars = np.fromiter((self.vocab.get(c, unk) for c in norm), dtype=np.int64, count=len(norm))
+        padded = ["<s>"] + norm + ["</s>"]
+        left = np.fromiter((self._bigram(padded[i] + padded[i + 1]) for i in range(len(norm))),
+                           dtype=np.int64, count=len(norm))
+        right = np.fromiter((self._bigram(padded[i + 1] + padded[i + 2]) for i in range(len(norm))),
+                            dtype=np.int64, count=len(norm))
+        feats = np.zeros((len(text), self.n_feats), dtype=np.float32)
+        col = 0
+        if self.lexicon is not None:
+            kind_index = {k: i for i, k in enumerate(KINDS)}
+            for m in self.lexicon.all_matches(text):
+                _bmes(feats, col + 4 * kind_index[m.kind], m.start, m.end)
+            col += 4 * len(KINDS)
+        if self.use_segmentation:
+            for s, e in segment(text):
+                _bmes(feats, col, s, e)
+        return Encoded(chars, left, right, feats)
+
+
+def _bmes(feats: np.ndarray, col: int, start: int, end: int) -> None:
+    if end - start == 1:
+        feats[start, col + 3] = 1.0
+        return
+    feats[start, col] = 1.0
+    feats[start + 1 : end - 1, col + 1] = 1.0
+    feats[end - 1, col + 2] = 1.0
+
+
+def segment(text: str) -> list[tuple[int, int]]:
+    """Word spans from rjieba (jieba's algorithm and dictionary, fast); only boundaries are used."""
+    import rjieba
+
+    out, pos = [], 0
+    for word in rjieba.cut(text):
+        out.append((pos, pos + len(word)))
+        pos += len(word)
+    return out
+
+
+# ---------------------------------------------------------------------- network
+def allowed_transitions(tags: Sequence[str]) -> torch.Tensor:
+    """[from, to] mask of BIOES transitions that can occur, plus start/end masks (last two rows)."""
+    n = len(tags)
+
+    def split(t: str) -> tuple[str, str]:
+        return (t, "") if t == "O" else (t[0], t[2:])
+
+    ok = torch.zeros(n + 2, n, dtype=torch.bool)
+    for j, tj in enumerate(tags):
+        pj, lj = split(tj)
+        ok[n, j] = pj in ("O", "B", "S")  # start → j
+        ok[n + 1, j] = pj in ("O", "E", "S")  # j → end
+        for i, ti in enumerate(tags):
+            pi, li = split(ti)
+            if pi in ("O", "E", "S"):
+                ok[i, j] = pj in ("O", "B", "S")
+            else:  # B or I
+                ok[i, j] = pj in ("I", "E") and lj == li
+    return ok
+
+
+class CRF(nn.Module):
+    """Linear-chain CRF over BIOES tags; transitions BIOES forbids are fixed at -1e4."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__()
+        n_tags = len(tags)
+        self.trans = nn.Parameter(torch.zeros(n_tags, n_tags))
+        self.start = nn.Parameter(torch.zeros(n_tags))
+        self.end = nn.Parameter(torch.zeros(n_tags))
+        mask = allowed_transitions(tags)
+        self.register_buffer("trans_ok", mask[:n_tags], persistent=False)
+        self.register_buffer("start_ok", mask[n_tags], persistent=False)
+        self.register_buffer("end_ok", mask[n_tags + 1], persistent=False)
+
+    def _params(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        neg = -1e4
+        return (self.trans.masked_fill(~self.trans_ok, neg), self.start.masked_fill(~self.start_ok, neg),
+                self.end.masked_fill(~self.end_ok, neg))
+
+    def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Mean negative log-likelihood of gold tag sequences ([B, T] tags, [B, T] bool mask)."""
+        trans, start, end = self._params()
+        t = em.shape[1]
+        maskf = mask.float()
+        score = start[tags[:, 0]] + em[:, 0].gather(1, tags[:, :1]).squeeze(1)
+        for i in range(1, t):
+            step = trans[tags[:, i - 1], tags[:, i]] + em[:, i].gather(1, tags[:, i : i + 1]).squeeze(1)
+            score = score + step * maskf[:, i]
+        last = tags.gather(1, (mask.sum(1) - 1).unsqueeze(1)).squeeze(1)
+        score = score + end[last]
+        alpha = start.unsqueeze(0) + em[:, 0]
+        for i in range(1, t):
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0), dim=1) + em[:, i]
+            alpha = torch.where(mask[:, i : i + 1], nxt, alpha)
+        log_z = torch.logsumexp(alpha + end.unsqueeze(0), dim=1)
+        return (log_z - score).mean()
+
+    @torch.no_grad()
+    def decode(self, em: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
+        """Viterbi paths, one list of tag ids per sequence."""
+        trans, start, end = self._params()
+        b, t, n = em.shape
+        score = start.unsqueeze(0) + em[:, 0]
+        back = torch.zeros(b, t, n, dtype=torch.long)
+        mask = torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
+        for i in range(1, t):
+            best, idx = (score.unsqueeze(2) + trans.unsqueeze(0)).max(dim=1)
+            score = torch.where(mask[:, i : i + 1], best + em[:, i], score)
+            back[:, i] = idx
+        last = (score + end.unsqueeze(0)).argmax(dim=1)
+        paths: list[list[int]] = []
+        back_np = back.numpy()
+        for k in range(b):
+            tag = int(last[k])
+            path = [tag]
+            for i in range(int(lengths[k]) - 1, 0, -1):
+                tag = int(back_np[k, i, tag])
+                path.append(tag)
+            paths.append(path[::-1])
+        return paths
+
+
+class CharTagger(nn.Module):
+    """Embeddings (char, two hashed bigrams, lexicon/segmentation features) → BiLSTM → CRF."""
+
+    def __init__(self, n_chars: int, n_buckets: int, n_feats: int, tags: Sequence[str], *,
+                 char_dim: int = 64, bigram_dim: int = 32, hidden: int = 128, dropout: float = 0.3
+                 ) -> None:
+        super().__init__()
+        self.tags = list(tags)
+        self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.bigram_emb = nn.Embedding(n_buckets, bigram_dim, padding_idx=0)
+        in_dim = char_dim + 2 * bigram_dim + n_feats
+        self.dropout = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(in_dim, hidden, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(2 * hidden, len(tags))
+        self.crf = CRF(tags)
+
+    def encode(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, feats: torch.Tensor,
+               lengths: torch.Tensor) -> torch.Tensor:
+        """Contextual character states [B, T, 2*hidden] (shared with auxiliary heads in training)."""
+        x = torch.cat([self.char_emb(chars), self.bigram_emb(bl), self.bigram_emb(br), feats], dim=-1)
+        x = self.dropout(x)
+        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        h, _ = self.lstm(packed)
+        h, _ = pad_packed_sequence(h, batch_first=True, total_length=chars.shape[1])
+        return self.dropout(h)
+
+    def emissions(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, feats: torch.Tensor,
+                  lengths: torch.Tensor) -> torch.Tensor:
+        return self.out(self.encode(chars, bl, br, feats, lengths))
+
+    def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return self.crf.nll(em, tags, mask)
+
+    def decode(self, em: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
+        return self.crf.decode(em, lengths)
+
+
+def tags_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """BIOES tags → (start, end exclusive, label); ill-formed pieces are closed where they stop."""
+    out: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for i, tag in enumerate(tags):
+        p, lab = (tag, "") if tag == "O" else (tag[0], tag[2:])
+        if p in ("B", "S") or p == "O" or lab != label:
+            if start >= 0:
+                out.append((start, i, label))
+            start, label = (-1, "") if p == "O" else (i, lab)
+        if p in ("E", "S") and start >= 0:
+            out.append((start, i + 1, label))
+            start, label = -1, ""
+    if start >= 0:
+        out.append((start, len(tags), label))
+    return out
+
+
+def chunk_text(text: str, max_len: int = MAX_CHUNK) -> list[tuple[int, int]]:
+    """Sentence-like pieces of at most max_len characters, covering the text."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + max_len)
+        if end < n:
+            cut = max((text.rfind(c, start, end) for c in SENT_END), default=-1)
+            if cut <= start:
+                cut = max((text.rfind(c, start, end) for c in SOFT_END), default=-1)
+            if cut > start:
+                end = cut + 1
+        else:
+            cut = max((text.rfind(c, start, end - 1) for c in SENT_END), default=-1)
+            if cut > start:
+                end = cut + 1
+        pieces.append((start, end))
+        start = end
+    return pieces
+
+
+def batch_tensors(encoded: Sequence[Encoded]) -> tuple[torch.Tensor, ...]:
+    lengths = torch.tensor([len(e.chars) for e in encoded], dtype=torch.long)
+    t = int(lengths.max())
+    b = len(encoded)
+    n_feats = encoded[0].feats.shape[1]
+    chars = torch.zeros(b, t, dtype=torch.long)
+    bl = torch.zeros(b, t, dtype=torch.long)
+    br = torch.zeros(b, t, dtype=torch.long)
+    feats = torch.zeros(b, t, n_feats)
+    for k, e in enumerate(encoded):
+        n = len(e.chars)
+        chars[k, :n] = torch.from_numpy(e.chars)
+        bl[k, :n] = torch.from_numpy(e.bigram_left)
+        br[k, :n] = torch.from_numpy(e.bigram_right)
+        feats[k, :n] = torch.from_numpy(e.feats)
+    return chars, bl, br, feats, lengths
+
+
+# ---------------------------------------------------------------------- inference wrapper
+class NerModel:
+    """A trained tagger with its featurizer; `predict(texts)` gives entity spans per text."""
+
+    def __init__(self, net: CharTagger, featurizer: Featurizer, *, batch_size: int = 64) -> None:
+        self.net = net.eval()
+        self.featurizer = featurizer
+        self.batch_size = batch_size
+
+    def predict(self, texts: Sequence[str]) -> list[list[Span]]:
+        pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
+        for k, text in enumerate(texts):
+            for s, e in chunk_text(text):
+                if text[s:e].strip():
+                    pieces.append((k, s, e))
+        out: list[list[Span]] = [[] for _ in texts]
+        order = sorted(range(len(pieces)), key=lambda p: pieces[p][2] - pieces[p][1])
+        for b0 in range(0, len(order), self.batch_size):
+            idx = order[b0 : b0 + self.batch_size]
+            enc = [self.featurizer.encode(texts[pieces[p][0]][pieces[p][1] : pieces[p][2]]) for p in idx]
+            chars, bl, br, feats, lengths = batch_tensors(enc)
+            with torch.inference_mode():
+                em = self.net.emissions(chars, bl, br, feats, lengths)
+                probs = torch.softmax(em, dim=-1).numpy()
+                paths = self.net.decode(em, lengths)
+            for row, p, path in zip(range(len(idx)), idx, paths):
+                k, s, _e = pieces[p]
+                tags = [self.net.tags[t] for t in path]
+                for a, b, label in tags_to_spans(tags):
+                    etype = LABEL_TO_TYPE.get(label)
+                    if etype is None:
+                        continue
+                    score = float(np.mean(probs[row, np.arange(a, b), path[a:b]]))
+                    out[k].append(Span(s + a, s + b, etype, "model", score))
+        for spans in out:
+            spans.sort(key=lambda x: (x.start, x.end))
+        return out
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: Path, extra: dict | None = None) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {k: v.half() if v.dtype == torch.float32 and "emb" in k else v
+                 for k, v in self.net.state_dict().items()}
+        torch.save({"state": state, "tags": self.net.tags, "vocab": self.featurizer.vocab,
+                    "n_buckets": self.featurizer.n_buckets,
+                    "use_lexicon": self.featurizer.lexicon is not None,
+                    "use_segmentation": self.featurizer.use_segmentation,
+                    "dims": self.dims, "meta": extra or {}}, path)
+
+    @property
+    def dims(self) -> dict[str, int]:
+        n = self.net
+        return {"char_dim": n.char_emb.embedding_dim, "bigram_dim": n.bigram_emb.embedding_dim,
+                "hidden": n.lstm.hidden_size}
+
+    @classmethod
+    def load(cls, path: Path, *, lexicon: Lexicon | None = None) -> "NerModel":
+        try:
+            blob = torch.load(path, map_location="cpu", weights_only=True)
+        except (OSError, RuntimeError, EOFError) as exc:
+            raise ResourceError(f"cannot load NER weights {path}: {exc}; rebuild them with "
+                                "`python scripts/train_ner.py`") from exc
+        lex = (lexicon or default_lexicon()) if blob["use_lexicon"] else None
+        feat = Featurizer(blob["vocab"], blob["n_buckets"], lexicon=lex,
+                          use_segmentation=blob["use_segmentation"])
+        net = CharTagger(len(blob["vocab"]), blob["n_buckets"], feat.n_feats, blob["tags"], dropout=0.0,
+                         **blob["dims"])
+        net.load_state_dict({k: v.float() for k, v in blob["state"].items()})
+        return cls(net, feat)
+
+
+@lru_cache(maxsize=4)
+def load_default_model(use_lexicon_features: bool = True) -> NerModel:
+    """The bundled model (models/ner/…), loaded once per process.
+
+    With `use_lexicon_features=False` the model trained without lexicon features is used, so the
+    `use_lexicon` option of the stage switches the register knowledge off everywhere.
+    """
+    name = DEFAULT_MODEL if use_lexicon_features else DEFAULT_MODEL.replace(".pt", "_nolex.pt")
+    path = MODELS_DIR / name
+    if not path.exists():
+        raise ResourceError(f"NER weights {path} are missing; train them with "
+                            "`python scripts/train_ner.py` or pass use_model=False")
+    return NerModel.load(path)

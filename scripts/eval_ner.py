@@ -1,0 +1,255 @@
+"""Evaluate Chinese entity extraction (CLUENER2020 dev) and Chinese officials (bundled corpus).
+
+Strict spans: a prediction counts only with the same start, end and type. CLUENER labels map to the
+six contract types (name→person, position→title, government, organization, company→enterprise,
+address→place); book/game/movie/scene are not scored. Ablations switch one knowledge source at a
+time, so the table shows what each adds. Speed is the whole default Chinese entity stage on one
+thread, as a ratio to plain jieba.lcut over the same text in the same run.
+
+    python scripts/eval_ner.py                       # all of it, markdown tables on stdout
+    python scripts/eval_ner.py --skip-speed --json logs/ner_eval.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import torch  # noqa: E402
+
+from pipeline.doc import ENTITY_TYPES, Doc  # noqa: E402
+from pipeline.entities_zh import ChineseEntityExtractor  # noqa: E402
+from pipeline.errors import ResourceError  # noqa: E402
+from pipeline.ner_model import LABEL_TO_TYPE, segment  # noqa: E402
+from pipeline.officials_zh import link_officials  # noqa: E402
+
+# Published CLUENER2020 test-set figures for these six labels, as quoted in issue 4 (F1 %): macro over
+# the six and address (place); other per-label figures are not reproduced here.
+PUBLISHED = {
+    "BiLSTM-CRF (published, CLUENER test)": {"place": 45.5, "macro": 69.2},
+    "BERT-base (published, CLUENER test)": {"place": 60.9, "macro": 79.4},
+}
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data"))
+
+
+def read_dev(path: Path) -> tuple[list[str], list[set[tuple[int, int, str]]]]:
+    texts, gold = [], []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            texts.append(rec["text"])
+            spans = set()
+            for label, ents in rec.get("label", {}).items():
+                if label not in LABEL_TO_TYPE:
+                    continue
+                for _s, offsets in ents.items():
+                    for s, e in offsets:
+                        spans.add((s, e + 1, LABEL_TO_TYPE[label]))
+            gold.append(spans)
+    return texts, gold
+
+
+def prf(gold: list[set], pred: list[set]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    tp_all = ng_all = np_all = 0
+    for t in ENTITY_TYPES:
+        tp = sum(len({x for x in g if x[2] == t} & {x for x in p if x[2] == t}) for g, p in zip(gold, pred))
+        ng = sum(1 for g in gold for x in g if x[2] == t)
+        npred = sum(1 for p in pred for x in p if x[2] == t)
+        tp_all, ng_all, np_all = tp_all + tp, ng_all + ng, np_all + npred
+        out[t] = _scores(tp, ng, npred)
+    out["macro"] = {k: sum(out[t][k] for t in ENTITY_TYPES) / len(ENTITY_TYPES) for k in ("p", "r", "f")}
+    out["micro"] = _scores(tp_all, ng_all, np_all)
+    return out
+
+
+def _scores(tp: int, n_gold: int, n_pred: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0, "gold": n_gold, "pred": n_pred}
+
+
+def token_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
+    return [segment(t) for t in texts]
+
+
+ABLATIONS = [
+    ("rules + gazetteer, no model", dict(use_model=False)),
+    ("model without lexicon features", dict(use_model=True, use_lexicon=False, use_gazetteer=False)),
+    ("model with lexicon features", dict(use_model=True, use_rules=False, use_gazetteer=False)),
+    ("+ register rules", dict(use_model=True, use_gazetteer=False)),
+    ("+ gazetteer (default)", dict(use_model=True)),
+    ("model with lexicon features + gazetteer", dict(use_model=True, use_rules=False)),
+]
+
+
+def evaluate_cluener(data_dir: Path) -> dict[str, dict]:
+    texts, gold = read_dev(data_dir / "ner" / "cluener" / "dev.json")
+    tokens = token_spans(texts)
+    cache: dict[bool, list] = {}
+    results: dict[str, dict] = {}
+    for name, opts in ABLATIONS:
+        try:
+            stage = ChineseEntityExtractor(**opts)
+        except ResourceError as exc:
+            print(f"skipping {name!r}: {exc.message}", file=sys.stderr)
+            continue
+        model_spans = [None] * len(texts)
+        if stage._model is not None:
+            key = stage.use_lexicon
+            if key not in cache:
+                cache[key] = stage._model.predict(texts)
+            model_spans = cache[key]
+        pred = []
+        for text, toks, ms in zip(texts, tokens, model_spans):
+            spans = stage.spans(text, toks, model_spans=ms if ms is not None else [])
+            pred.append({(s.start, s.end, s.type) for s in spans})
+        results[name] = prf(gold, pred)
+    return results
+
+
+def measure_speed(data_dir: Path, repeats: int = 3) -> dict[str, float]:
+    """Default stage (pipe, batched) vs jieba.lcut on the same documents, one thread."""
+    import jieba
+
+    texts, _ = read_dev(data_dir / "ner" / "cluener" / "dev.json")
+    docs_text = ["".join(texts[i : i + 20]) for i in range(0, len(texts), 20)]
+    n_chars = sum(len(t) for t in docs_text)
+    stage = ChineseEntityExtractor(use_model=True)
+    jieba.setLogLevel(60)
+    jieba.lcut("预热")
+    list(stage.pipe([Doc(docs_text[0], lang="zh")]))  # load everything once
+    best_stage = best_jieba = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for t in docs_text:
+            jieba.lcut(t)
+        best_jieba = min(best_jieba, time.perf_counter() - t0)
+        docs = [Doc(t, lang="zh") for t in docs_text]
+        t0 = time.perf_counter()
+        for _d in stage.pipe(docs):
+            pass
+        best_stage = min(best_stage, time.perf_counter() - t0)
+    return {"chars": n_chars, "stage_chars_per_s": n_chars / best_stage,
+            "jieba_chars_per_s": n_chars / best_jieba, "stage_time_over_jieba": best_stage / best_jieba}
+
+
+def _fold(s: str) -> str:
+    return "".join(ch for ch in s.lower() if ch not in " -‐_'’")
+
+
+def evaluate_officials(corpus: Path, use_model: bool = True) -> dict[str, float] | None:
+    """Officials of the Chinese documents of the bundled corpus (name match, then title pairs)."""
+    gold_path = corpus / "gold.json"
+    if not gold_path.exists():
+        return None
+    texts: dict[str, str] = {}
+    sample = corpus / "sample.jsonl"
+    if sample.exists():
+        for line in sample.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                texts[rec["id"]] = rec["text"]
+    for path in (corpus / "txt").glob("*.txt"):
+        texts[path.stem] = path.read_text(encoding="utf-8")
+    stage = ChineseEntityExtractor(use_model=use_model)
+    n_gold = n_pred = tp_gold = tp_pred = 0
+    pairs_gold = pairs_pred = pairs_tp = 0
+    ent_gold: list[set] = []
+    ent_pred: list[set] = []
+    n_docs = 0
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        if g.get("lang") != "zh" or g["id"] not in texts:
+            continue
+        n_docs += 1
+        doc = stage(Doc(texts[g["id"]], lang="zh", id=g["id"]))
+        pred = link_officials(doc)
+        gold_names = {_fold(o["name"]): {_fold(t) for t in o["titles"]} for o in g["officials"]}
+        pred_names = {_fold(o.name): {_fold(t) for t in o.titles} for o in pred}
+        n_gold += len(gold_names)
+        n_pred += len(pred_names)
+        tp_gold += sum(1 for n in gold_names if n in pred_names)
+        tp_pred += sum(1 for n in pred_names if n in gold_names)
+        for n, titles in gold_names.items():
+            pairs_gold += len(titles)
+            pairs_tp += len(titles & pred_names.get(n, set()))
+        pairs_pred += sum(len(t) for t in pred_names.values())
+        ent_gold.append({(e["start"], e["end"], e["type"]) for e in g["entities"]})
+        ent_pred.append({(e.start, e.end, e.type) for e in doc.entities})
+    if not n_docs:
+        return None
+    return {"docs": n_docs, "officials_gold": n_gold, "officials_pred": n_pred,
+            "precision": tp_pred / n_pred if n_pred else 0.0, "recall": tp_gold / n_gold if n_gold else 0.0,
+            "title_pair_precision": pairs_tp / pairs_pred if pairs_pred else 0.0,
+            "title_pair_recall": pairs_tp / pairs_gold if pairs_gold else 0.0,
+            "entities": prf(ent_gold, ent_pred)}
+
+
+def print_tables(cluener: dict, speed: dict | None, officials: dict | None) -> None:
+    cols = list(ENTITY_TYPES)
+    print("### CLUENER2020 dev, strict span F1 (%)\n")
+    print("| configuration | " + " | ".join(cols) + " | macro | micro |")
+    print("|---|" + "---|" * (len(cols) + 2))
+    for name, res in cluener.items():
+        cells = [f"{100 * res[t]['f']:.1f}" for t in cols]
+        print(f"| {name} | " + " | ".join(cells) + f" | **{100 * res['macro']['f']:.1f}** | "
+              f"{100 * res['micro']['f']:.1f} |")
+    for name, res in PUBLISHED.items():
+        cells = [f"{res[t]:.1f}" if t in res else "" for t in cols]
+        print(f"| {name} | " + " | ".join(cells) + f" | {res['macro']:.1f} | |")
+    if "+ gazetteer (default)" in cluener:
+        res = cluener["+ gazetteer (default)"]
+        print("\nDefault configuration, precision / recall (%): " + ", ".join(
+            f"{t} {100 * res[t]['p']:.1f}/{100 * res[t]['r']:.1f}" for t in cols))
+    if speed:
+        print(f"\n### Speed (one thread)\n\n{speed['chars']} characters: default stage "
+              f"{speed['stage_chars_per_s']:,.0f} chars/s, jieba.lcut {speed['jieba_chars_per_s']:,.0f} chars/s; "
+              f"the stage takes {speed['stage_time_over_jieba']:.2f}× jieba's time.")
+    if officials:
+        print(f"\n### Officials, bundled corpus ({officials['docs']} Chinese documents)\n\n"
+              f"officials P {100 * officials['precision']:.1f} R {100 * officials['recall']:.1f} "
+              f"(gold {officials['officials_gold']}, predicted {officials['officials_pred']}); "
+              f"(official, title) pairs P {100 * officials['title_pair_precision']:.1f} "
+              f"R {100 * officials['title_pair_recall']:.1f}")
+        ents = officials["entities"]
+        print("entities on the corpus, strict F1 (%): " + ", ".join(
+            f"{t} {100 * ents[t]['f']:.1f}" for t in cols) + f"; macro {100 * ents['macro']['f']:.1f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--corpus", type=Path, default=REPO / "corpora")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-cluener", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write all figures here")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    dev = args.data_dir / "ner" / "cluener" / "dev.json"
+    if not dev.exists() and not args.skip_cluener:
+        raise SystemExit(f"{dev} not found; pass --data-dir or set GOVPIPE_DATA")
+    cluener = {} if args.skip_cluener else evaluate_cluener(args.data_dir)
+    speed = None if args.skip_speed else measure_speed(args.data_dir)
+    officials = evaluate_officials(args.corpus)
+    print_tables(cluener, speed, officials)
+    if args.json:
+        args.json.write_text(json.dumps({"cluener_dev": cluener, "speed": speed, "officials": officials},
+                                        indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""Train the Chinese NER model (pipeline/ner_model.py) on CLUENER2020 train.
+
+CLUENER dev is never read here: the epoch to keep is chosen on a held-out slice of train
+(`--holdout`), so dev stays a test set. People's Daily 1998 (PER/LOC/ORG) can be added with
+`--extra-pd N`: its sentences train a second output layer on the shared encoder (multi-task), because
+its labels (ORG not split, LOC without addresses) do not match CLUENER's and must not overwrite them.
+
+    python scripts/train_ner.py --out models/ner/cluener_bilstm_crf.pt            # default model
+    python scripts/train_ner.py --no-lexicon --out models/ner/cluener_bilstm_crf_nolex.pt
+
+Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time and keeps the best
+held-out epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.ner_lexicon import default_lexicon  # noqa: E402
+from pipeline.ner_model import (  # noqa: E402
+    CLUENER_LABELS,
+    LABEL_TO_TYPE,
+    CRF,
+    CharTagger,
+    Featurizer,
+    NerModel,
+    batch_tensors,
+    normalize_char,
+    tag_set,
+    tags_to_spans,
+)
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data"))
+
+
+def read_cluener(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """(text, [(start, end exclusive, label)]) per line; CLUENER ends are inclusive."""
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            spans = []
+            for label, ents in rec.get("label", {}).items():
+                for _surface, offsets in ents.items():
+                    for s, e in offsets:
+                        spans.append((s, e + 1, label))
+            out.append((rec["text"], sorted(spans)))
+    return out
+
+
+def read_peoples_daily(path: Path, limit: int, seed: int) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            text = rec["text"]
+            if not (5 <= len(text) <= 150):
+                continue
+            rows.append((text, sorted((e["start"], e["end"], e["type"]) for e in rec["entities"])))
+    random.Random(seed).shuffle(rows)
+    return rows[:limit]
+
+
+def to_tags(n: int, spans: list[tuple[int, int, str]]) -> list[str]:
+    tags = ["O"] * n
+    for s, e, lab in spans:
+        if any(t != "O" for t in tags[s:e]):
+            continue  # CLUENER has a handful of overlapping spans; keep the first
+        if e - s == 1:
+            tags[s] = f"S-{lab}"
+        else:
+            tags[s] = f"B-{lab}"
+            for i in range(s + 1, e - 1):
+                tags[i] = f"I-{lab}"
+            tags[e - 1] = f"E-{lab}"
+    return tags
+
+
+def build_vocab(texts: list[str], min_count: int) -> dict[str, int]:
+    counts = Counter(normalize_char(c) for t in texts for c in t)
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for ch, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if c >= min_count:
+            vocab[ch] = len(vocab)
+    return vocab
+
+
+def strict_prf(gold: list[set], pred: list[set], types: list[str]) -> dict[str, tuple[float, float, float]]:
+    out = {}
+    for t in types:
+        tp = sum(len({x for x in g if x[2] == t} & {x for x in p if x[2] == t}) for g, p in zip(gold, pred))
+        ng = sum(1 for g in gold for x in g if x[2] == t)
+        npred = sum(1 for p in pred for x in p if x[2] == t)
+        prec = tp / npred if npred else 0.0
+        rec = tp / ng if ng else 0.0
+        out[t] = (prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return out
+
+
+class AuxHead(torch.nn.Module):
+    """Output layer + CRF for an auxiliary corpus, on the main tagger's encoder states."""
+
+    def __init__(self, in_features: int, tags: list[str]) -> None:
+        super().__init__()
+        self.out = torch.nn.Linear(in_features, len(tags))
+        self.crf = CRF(tags)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--out", type=Path, default=REPO / "models" / "ner" / "cluener_bilstm_crf.pt")
+    ap.add_argument("--no-lexicon", action="store_true", help="train without lexicon features")
+    ap.add_argument("--no-segmentation", action="store_true", help="train without word-boundary features")
+    ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--minutes", type=float, default=35.0, help="wall-time budget")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--char-dim", type=int, default=64)
+    ap.add_argument("--bigram-dim", type=int, default=32)
+    ap.add_argument("--buckets", type=int, default=32768)
+    ap.add_argument("--dropout", type=float, default=0.3)
+    ap.add_argument("--holdout", type=float, default=0.06)
+    ap.add_argument("--patience", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--limit", type=int, default=0, help="use only this many train sentences (smoke tests)")
+    args = ap.parse_args()
+
+    torch.set_num_threads(1)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    t_start = time.time()
+
+    train_path = args.data_dir / "ner" / "cluener" / "train.json"
+    if not train_path.exists():
+        raise SystemExit(f"{train_path} not found; pass --data-dir or set GOVPIPE_DATA")
+    data = read_cluener(train_path)
+    random.Random(args.seed).shuffle(data)
+    n_hold = int(len(data) * args.holdout)
+    hold, train = data[:n_hold], data[n_hold:]
+    if args.limit:
+        hold, train = hold[: max(50, args.limit // 10)], train[: args.limit]
+    aux = []
+    if args.extra_pd:
+        aux = read_peoples_daily(args.data_dir / "ner" / "peoples_daily" / "pd199801_ner.jsonl.gz",
+                                 args.extra_pd, args.seed)
+    vocab = build_vocab([t for t, _ in train] + [t for t, _ in aux], min_count=2)
+    lexicon = None if args.no_lexicon else default_lexicon()
+    feat = Featurizer(vocab, args.buckets, lexicon=lexicon, use_segmentation=not args.no_segmentation)
+    tags = tag_set(CLUENER_LABELS)
+    tag_id = {t: i for i, t in enumerate(tags)}
+    net = CharTagger(len(vocab), args.buckets, feat.n_feats, tags, char_dim=args.char_dim,
+                     bigram_dim=args.bigram_dim, hidden=args.hidden, dropout=args.dropout)
+    params = list(net.parameters())
+    aux_tags = tag_set(("PER", "LOC", "ORG"))
+    aux_head = None
+    if aux:
+        aux_head = AuxHead(net.out.in_features, aux_tags)
+        params += list(aux_head.parameters())
+    opt = torch.optim.Adam(params, lr=args.lr)
+
+    def encode_all(rows, tid):
+        return [(feat.encode(t), torch.tensor([tid[x] for x in to_tags(len(t), s)])) for t, s in rows]
+
+    print(f"encoding {len(train)} train / {len(hold)} held-out / {len(aux)} aux sentences", flush=True)
+    train_enc = encode_all(train, tag_id)
+    hold_enc = [feat.encode(t) for t, _ in hold]
+    aux_enc = encode_all(aux, {t: i for i, t in enumerate(aux_tags)}) if aux else []
+    print(f"encoded in {time.time() - t_start:.0f}s; params {sum(p.numel() for p in net.parameters())}",
+          flush=True)
+
+    model = NerModel(net, feat)
+    six = list(LABEL_TO_TYPE.values())
+    gold_hold = [{(s, e, LABEL_TO_TYPE[l]) for s, e, l in spans if l in LABEL_TO_TYPE} for _, spans in hold]
+
+    def evaluate() -> float:
+        net.eval()
+        pred = model.predict([t for t, _ in hold])
+        net.train()
+        pred_sets = [{(s.start, s.end, s.type) for s in p} for p in pred]
+        prf = strict_prf(gold_hold, pred_sets, six)
+        return float(np.mean([f for _, _, f in prf.values()]))
+
+    def batches(rows):
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i][1]) + random.random() * 8)
+        chunks = [order[i : i + args.batch_size] for i in range(0, len(order), args.batch_size)]
+        random.shuffle(chunks)
+        return chunks
+
+    best, best_epoch, bad = -1.0, 0, 0
+    budget = args.minutes * 60
+    net.train()
+    for epoch in range(1, args.epochs + 1):
+        t0 = time.time()
+        total, nb = 0.0, 0
+        main_batches = [("main", b) for b in batches(train_enc)]
+        aux_batches = [("aux", b) for b in batches(aux_enc)] if aux_enc else []
+        plan = main_batches + aux_batches
+        random.shuffle(plan)
+        for kind, idx in plan:
+            rows = train_enc if kind == "main" else aux_enc
+            enc = [rows[i][0] for i in idx]
+            chars, bl, br, feats_t, lengths = batch_tensors(enc)
+            gold = torch.zeros_like(chars)
+            for k, i in enumerate(idx):
+                gold[k, : len(rows[i][1])] = rows[i][1]
+            mask = torch.arange(chars.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+            if kind == "main":
+                em = net.emissions(chars, bl, br, feats_t, lengths)
+                loss = net.nll(em, gold, mask)
+            else:
+                h = net.encode(chars, bl, br, feats_t, lengths)
+                loss = aux_head.crf.nll(aux_head.out(h), gold, mask)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            total += float(loss.detach())
+            nb += 1
+            if time.time() - t_start > budget:
+                break
+        f1 = evaluate()
+        print(f"epoch {epoch} loss {total / max(nb, 1):.3f} held-out macro-F1(6) {f1:.4f} "
+              f"epoch {time.time() - t0:.0f}s total {(time.time() - t_start) / 60:.1f} min", flush=True)
+        if f1 > best:
+            best, best_epoch, bad = f1, epoch, 0
+            model.save(args.out, {"epoch": epoch, "heldout_macro_f1": round(f1, 4), "seed": args.seed,
+                                  "args": {k: str(v) for k, v in vars(args).items()},
+                                  "train_minutes": round((time.time() - t_start) / 60, 1)})
+        else:
+            bad += 1
+        if bad >= args.patience or time.time() - t_start > budget:
+            break
+    size = args.out.stat().st_size / 1e6
+    print(f"best epoch {best_epoch} held-out macro-F1 {best:.4f}; saved {args.out} ({size:.1f} MB); "
+          f"wall {(time.time() - t_start) / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()

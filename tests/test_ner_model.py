@@ -1,0 +1,121 @@
+"""The character BiLSTM-CRF: tag decoding, CRF exactness, features, chunking, a tiny fit."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import torch
+
+from pipeline.ner_lexicon import KINDS, Lexicon
+from pipeline.ner_model import (
+    CRF,
+    DEFAULT_MODEL,
+    CharTagger,
+    Featurizer,
+    NerModel,
+    allowed_transitions,
+    batch_tensors,
+    chunk_text,
+    tag_set,
+    tags_to_spans,
+)
+from pipeline.resources import MODELS_DIR
+
+
+def test_tags_to_spans() -> None:
+    tags = ["B-name", "E-name", "O", "S-address", "B-position", "I-position", "E-position", "I-name"]
+    assert tags_to_spans(tags) == [(0, 2, "name"), (3, 4, "address"), (4, 7, "position"), (7, 8, "name")]
+
+
+def test_allowed_transitions_follow_bioes() -> None:
+    tags = tag_set(("x", "y"))
+    ok = allowed_transitions(tags)
+    i = {t: k for k, t in enumerate(tags)}
+    assert ok[i["B-x"], i["I-x"]] and ok[i["I-x"], i["E-x"]] and ok[i["E-x"], i["B-y"]]
+    assert not ok[i["O"], i["I-x"]] and not ok[i["B-x"], i["E-y"]] and not ok[i["S-x"], i["E-x"]]
+    n = len(tags)
+    assert ok[n, i["B-x"]] and not ok[n, i["I-x"]]  # start
+    assert ok[n + 1, i["E-x"]] and not ok[n + 1, i["B-x"]]  # end
+
+
+def _path_score(crf: CRF, em: torch.Tensor, path: tuple[int, ...]) -> float:
+    trans, start, end = crf._params()
+    s = start[path[0]] + em[0, path[0]]
+    for a, b in zip(path, path[1:]):
+        s = s + trans[a, b]
+    s = s + sum(em[k, t] for k, t in enumerate(path)) - em[0, path[0]] + end[path[-1]]
+    return float(s)
+
+
+def test_crf_decode_and_partition_are_exact() -> None:
+    torch.manual_seed(0)
+    tags = tag_set(("x",))
+    crf = CRF(tags)
+    with torch.no_grad():
+        crf.trans.normal_()
+        crf.start.normal_()
+        crf.end.normal_()
+    em = torch.randn(1, 4, len(tags))
+    paths = list(itertools.product(range(len(tags)), repeat=4))
+    scores = {p: _path_score(crf, em[0], p) for p in paths}
+    best = max(scores, key=scores.get)
+    assert tuple(crf.decode(em, torch.tensor([4]))[0]) == best
+    log_z = torch.logsumexp(torch.tensor(list(scores.values())), 0)
+    gold = torch.tensor([list(best)])
+    nll = crf.nll(em, gold, torch.ones(1, 4, dtype=torch.bool))
+    assert abs(float(nll) - (float(log_z) - scores[best])) < 1e-3
+
+
+def test_featurizer_marks_lexicon_matches() -> None:
+    lex = Lexicon({"title": {"副市长": "executive"}, "surname": {"郑": "zheng"}})
+    feat = Featurizer({"<pad>": 0, "<unk>": 1, "副": 2}, 64, lexicon=lex, use_segmentation=False)
+    enc = feat.encode("副市长郑川")
+    t = KINDS.index("title") * 4
+    s = KINDS.index("surname") * 4
+    assert enc.feats.shape == (5, feat.n_feats)
+    assert enc.feats[0, t] == 1 and enc.feats[1, t + 1] == 1 and enc.feats[2, t + 2] == 1
+    assert enc.feats[3, s + 3] == 1 and enc.feats[4].sum() == 0
+    assert list(enc.chars[:2]) == [2, 1]
+    assert enc.bigram_left[0] != enc.bigram_right[0]
+
+
+def test_chunk_text_covers_and_bounds() -> None:
+    text = ("邢台市委副书记、市长宋华英主持会议，" * 30) + "结束。" + "短句。"
+    pieces = chunk_text(text, max_len=50)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(0 < e - s <= 50 for s, e in pieces)
+
+
+def test_tiny_model_learns_a_pattern() -> None:
+    torch.manual_seed(0)
+    tags = tag_set(("name", "position"))
+    vocab = {"<pad>": 0, "<unk>": 1}
+    texts = ["副市长郑川出席", "副市长王芳出席", "副市长李强出席"]
+    for ch in "".join(texts):
+        vocab.setdefault(ch, len(vocab))
+    feat = Featurizer(vocab, 256, lexicon=None, use_segmentation=False)
+    net = CharTagger(len(vocab), 256, feat.n_feats, tags, char_dim=16, bigram_dim=8, hidden=16, dropout=0.0)
+    gold_tags = ["B-position", "I-position", "E-position", "B-name", "E-name", "O", "O"]
+    gold = torch.tensor([[tags.index(t) for t in gold_tags]] * 3)
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    chars, bl, br, f, lengths = batch_tensors([feat.encode(t) for t in texts])
+    mask = torch.ones_like(chars, dtype=torch.bool)
+    for _ in range(60):
+        loss = net.nll(net.emissions(chars, bl, br, f, lengths), gold, mask)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    spans = NerModel(net, feat).predict(["副市长王芳出席"])[0]
+    assert {(s.start, s.end, s.type) for s in spans} == {(0, 3, "title"), (3, 5, "person")}
+
+
+@pytest.mark.skipif(not (MODELS_DIR / DEFAULT_MODEL).exists(), reason="bundled NER weights not built")
+def test_bundled_model_tags_government_news() -> None:
+    from pipeline.ner_model import load_default_model
+
+    model = load_default_model()
+    text = "邢台市委副书记、市长宋华英主持召开会议。"
+    found = {(text[s.start : s.end], s.type) for s in model.predict([text])[0]}
+    assert ("宋华英", "person") in found
