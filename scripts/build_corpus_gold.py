@@ -80,14 +80,16 @@ def parse_markup(marked: str, where: str = "<text>") -> Parsed:
             close = marked.find("}", i)
             if close < 0:
                 raise CorpusSourceError(f"{where}: correction at {i} has no closing '}}'")
-            repl, _, kind = marked[i + 2 : close].partition("|")
+            body, _, kind = marked[i + 2 : close].rpartition("|")
             kind = kind.strip()
+            repl, *alternatives = body.split("||")
             if kind not in CORRECTION_KINDS:
                 raise CorpusSourceError(f"{where}: correction kind {kind!r} at {i}; use one of {CORRECTION_KINDS}")
             _, start = stack.pop()
-            res.corrections.append(
-                {"start": start, "end": len(out), "original": "".join(out[start:]), "replacement": repl, "kind": kind}
-            )
+            corr = {"start": start, "end": len(out), "original": "".join(out[start:]), "replacement": repl, "kind": kind}
+            if alternatives:
+                corr["alternatives"] = alternatives
+            res.corrections.append(corr)
             i = close + 1
         elif ch in MARKUP_CHARS:
             raise CorpusSourceError(f"{where}: stray markup character {ch!r} at {i}: {marked[max(0, i - 30):i + 30]!r}")

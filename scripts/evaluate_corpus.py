@@ -137,17 +137,32 @@ def name_key(name: str) -> str:
     return re.sub(r"[\s\-'’·•]", "", name).casefold()
 
 
+PLACE_WORDS = r"(?:(?!of\b|the\b|and\b)[a-z'’]+ ){0,3}"
+LEVEL_HEAD = {"district": "district mayor", "county": "county magistrate"}
+
+
 def title_key(title: str) -> str:
     """Fold spelling variants of one English title; Chinese titles compare as written.
 
     `Vice Mayor` = `Deputy Mayor`, `Secretary General` = `Secretary-General`, `Chairwoman` = `Chairman`,
-    a plural (`Deputy Directors`) = its singular, a leading article is dropped.
+    `District Head` = `District Mayor`, `County Head` = `County Magistrate`, `Ningde Municipal Party
+    Secretary` = `Secretary of the Municipal Party Committee`; a plural (`Deputy Directors`) = its
+    singular; a leading article is dropped.
     """
     t = re.sub(r"[\s\-]+", " ", title.strip()).casefold()
     t = re.sub(r"^(the|a|an) ", "", t)
     t = re.sub(r"\bvice\b", "deputy", t)
     t = re.sub(r"\bchair(wo)?(man|person)?\b", "chair", t)
-    return re.sub(r"s$", "", t)
+    t = re.sub(r"s$", "", t)
+    # One Chinese title, several accepted English renderings.
+    t = re.sub(r"\b(district|county) (head|chief|governor)\b", lambda m: LEVEL_HEAD[m.group(1)], t)
+    t = re.sub(r"\bcounty mayor\b", "county magistrate", t)
+    # `Municipal Party Secretary` = `Secretary of the Municipal Party Committee`; a place inside the
+    # committee's name qualifies the title, it is not part of it.
+    t = re.sub(rf"^{PLACE_WORDS}(municipal|provincial|county|district|city) party secretary$",
+               r"secretary of the \1 party committee", t)
+    return re.sub(rf"\bof the {PLACE_WORDS}(municipal|provincial|county|district|city|prefectural) party committee",
+                  r"of the \1 party committee", t)
 
 
 def score_officials(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[Counts, Counts]:
@@ -179,7 +194,8 @@ def score_officials(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> t
 
 # --------------------------------------------------------------------------- corrections
 def _fold(s: str) -> str:
-    return " ".join(s.split()).casefold()
+    """Case, hyphenation and spacing are not what a correction is judged on."""
+    return " ".join(s.replace("-", " ").split()).casefold()
 
 
 def _apply_all(text: str, corrections: list[dict[str, Any]]) -> str:
@@ -205,11 +221,13 @@ def correction_agrees(text: str, gold: dict[str, Any], pred: dict[str, Any]) -> 
         overlap = gold["start"] <= ps <= gold["end"]
     if not overlap:
         return False
-    if _fold(pred["replacement"]) == _fold(gold["replacement"]):
+    accepted = [gold["replacement"], *gold.get("alternatives", [])]
+    if _fold(pred["replacement"]) in {_fold(a) for a in accepted}:
         return True
     lo, hi = min(ps, gold["start"]), max(pe, gold["end"])
     p = {"start": ps, "end": pe, "replacement": pred["replacement"]}
-    return _fold(_apply_in_window(text, lo, hi, p)) == _fold(_apply_in_window(text, lo, hi, gold))
+    mine = _fold(_apply_in_window(text, lo, hi, p))
+    return any(mine == _fold(_apply_in_window(text, lo, hi, dict(gold, replacement=a))) for a in accepted)
 
 
 @dataclass
@@ -343,6 +361,42 @@ def render(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_errors(
+    gold_docs: list[dict[str, Any]], preds: dict[str, dict[str, Any]], texts: dict[str, str],
+    include_normalization: bool = False,
+) -> str:
+    """Per document: missed (-) and spurious (+) entities, officials and corrections, for error analysis."""
+    out = ["", "## Errors", ""]
+    for g in gold_docs:
+        p = preds.get(g["id"], {})
+        text = texts[g["id"]]
+        lines = []
+        gold_e = {(e["start"], e["end"], e["type"]) for e in g["entities"]}
+        pred_e = {(int(e["start"]), int(e["end"]), e.get("type")) for e in p.get("entities", [])}
+        lines += [f"- entity {t} {text[s:e]!r} @{s}" for s, e, t in sorted(gold_e - pred_e)]
+        lines += [f"+ entity {t} {text[s:e]!r} @{s}" for s, e, t in sorted(pred_e - gold_e)]
+        gold_o = {name_key(o["name"]): o for o in g["officials"]}
+        pred_o = {name_key(str(o.get("name", ""))): o for o in p.get("officials", [])}
+        for k in gold_o.keys() | pred_o.keys():
+            gt = {title_key(t) for t in gold_o[k]["titles"]} if k in gold_o else set()
+            pt = {title_key(t) for t in pred_o[k].get("titles", [])} if k in pred_o else set()
+            name = (gold_o.get(k) or pred_o[k])["name"]
+            if k not in pred_o or k not in gold_o or gt != pt:
+                lines.append(f"~ official {name}: gold {sorted(gt) if k in gold_o else None} pred {sorted(pt) if k in pred_o else None}")
+        if g["lang"] == "en":
+            pred_c = [c for c in p.get("corrections", [])
+                      if include_normalization or not str(c.get("rule", "")).startswith("normalize.")]
+            for c in g["corrections"]:
+                if not any(correction_agrees(text, c, q) for q in pred_c):
+                    lines.append(f"- correction {c['original']!r} -> {c['replacement']!r} ({c['kind']})")
+            for q in pred_c:
+                if not any(correction_agrees(text, c, q) for c in g["corrections"]):
+                    lines.append(f"+ correction {text[int(q['start']):int(q['end'])]!r} -> {q['replacement']!r} ({q.get('rule')})")
+        if lines:
+            out += [f"### {g['id']}", "", "```", *lines, "```", ""]
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pred", type=Path, help="pipeline output JSONL (default: run the pipeline in-process)")
@@ -350,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--include-normalization", action="store_true",
                     help="also score corrections whose rule starts with 'normalize.'")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--errors", action="store_true", help="also list every missed and spurious item per document")
     args = ap.parse_args(argv)
     gold_path = args.corpora / "gold.json"
     if not gold_path.exists():
@@ -371,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warning: predicted text of {gid} differs from the corpus; offsets may not line up", file=sys.stderr)
     report = evaluate(gold, preds, texts, args.include_normalization)
     print(render(report), end="")
+    if args.errors:
+        print(render_errors(gold, preds, texts, args.include_normalization), end="")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         figures = {

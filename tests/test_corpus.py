@@ -186,3 +186,32 @@ def test_gold_scored_against_itself_is_perfect(gold, inputs):
 def test_prediction_ids_from_a_folder_run_match():
     preds = [{"id": "txt/doc-a"}, {"id": "doc-b"}, {"id": "other"}]
     assert set(ev.index_predictions(preds, ["doc-a", "doc-b"])) == {"doc-a", "doc-b"}
+
+
+def test_correction_alternatives_and_partial_fixes():
+    text = "the district length Wang Ming and carbon reach peak carbon neutralization"
+    gold = [{"start": 4, "end": 19, "original": "district length", "replacement": "District Mayor",
+             "alternatives": ["District Head"], "kind": "title"},
+            {"start": 33, "end": 72, "original": "carbon reach peak carbon neutralization",
+             "replacement": "carbon peak and carbon neutrality", "kind": "term"}]
+    alt = [{"start": 4, "end": 19, "replacement": "district head", "rule": "x"}]
+    c, _, _ = ev.score_corrections(text, gold, alt)
+    assert (c.right, c.recalled) == (1, 1)
+    partial = [{"start": 33, "end": 50, "replacement": "carbon peaking", "rule": "x"},
+               {"start": 51, "end": 72, "replacement": "carbon neutrality", "rule": "x"}]
+    c, _, _ = ev.score_corrections(text, gold, partial)
+    assert (c.predicted, c.right, c.recalled) == (2, 0, 0)
+
+
+def test_title_folding_keeps_distinct_titles_apart():
+    same = [("Ningde Municipal Party Secretary", "Secretary of the Municipal Party Committee"),
+            ("Secretary of the Jinggangshan Municipal Party Committee", "Secretary of the Municipal Party Committee"),
+            ("county head", "County Magistrate"), ("Chairwoman", "Chairman")]
+    for a, b in same:
+        assert ev.title_key(a) == ev.title_key(b), (a, b)
+    different = [("Deputy Secretary of the Municipal Party Committee", "Secretary of the Municipal Party Committee"),
+                 ("member of the Standing Committee of the Provincial Party Committee",
+                  "member of the Standing Committee of the Municipal Party Committee"),
+                 ("Deputy County Magistrate", "County Magistrate"), ("Mayor", "Deputy Mayor")]
+    for a, b in different:
+        assert ev.title_key(a) != ev.title_key(b), (a, b)
