@@ -137,7 +137,8 @@ def name_key(name: str) -> str:
     return re.sub(r"[\s\-'’·•]", "", name).casefold()
 
 
-PLACE_WORDS = r"(?:(?!of\b|the\b|and\b)[a-z'’]+ ){0,3}"
+PLACE_WORDS = r"(?:(?!of\b|the\b|and\b)[a-z'’]+ ){0,4}"
+LEVELS = "municipal|provincial|county|district|city|prefectural"
 LEVEL_HEAD = {"district": "district mayor", "county": "county magistrate"}
 
 
@@ -159,10 +160,10 @@ def title_key(title: str) -> str:
     t = re.sub(r"\bcounty mayor\b", "county magistrate", t)
     # `Municipal Party Secretary` = `Secretary of the Municipal Party Committee`; a place inside the
     # committee's name qualifies the title, it is not part of it.
-    t = re.sub(rf"^{PLACE_WORDS}(municipal|provincial|county|district|city) party secretary$",
-               r"secretary of the \1 party committee", t)
-    return re.sub(rf"\bof the {PLACE_WORDS}(municipal|provincial|county|district|city|prefectural) party committee",
-                  r"of the \1 party committee", t)
+    t = re.sub(rf"^{PLACE_WORDS}(deputy )?({LEVELS}) party secretary$", r"\1secretary of the \2 party committee", t)
+    t = re.sub(rf"^{PLACE_WORDS}party working committee (deputy )?secretary$",
+               r"\1secretary of the party working committee", t)
+    return re.sub(rf"\bof the {PLACE_WORDS}(({LEVELS}) party committee|party working committee)", r"of the \1", t)
 
 
 def score_officials(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[Counts, Counts]:
