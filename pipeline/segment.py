@@ -32,43 +32,75 @@ class ChineseSegmenter(Protocol):
 
 
 class _DomainSegmenter:
-    """Wraps a segmenter so that user-dictionary words come out whole.
+    """Wraps a segmenter so that user-dictionary words and names next to titles come out whole.
 
-    The fast mode puts user words into its own dictionary; the tagger instead merges runs of its
-    tokens that spell a user word exactly (longest first), so a user entry can join pieces the model
-    split but never cuts through a word the model kept whole (城市委员会 stays intact for 市委).
+    The fast mode already has the user words in its dictionary; the tagger does not, so runs of its
+    tokens that spell a user word exactly are merged (longest first). A user entry can thus join
+    pieces the model split but never cuts through a word the model kept whole (城市委员会 stays
+    intact for 市委). With `names`, a surname token followed by a one- or two-character given name
+    next to a title (user entries tagged `nnt`) is joined: both standards write 宋 华英 in PKU style
+    or keep it whole in MSR style, but an analyst needs the person as one unit.
     """
 
-    def __init__(self, base: ChineseSegmenter, user_words: tuple[UserWord, ...]) -> None:
+    def __init__(self, base: ChineseSegmenter, user_words: tuple[UserWord, ...], names: bool) -> None:
         self.base = base
         self.words = frozenset(u.word for u in user_words)
-        self.max_len = max((len(w) for w in self.words), default=0)
+        self.titles = frozenset(u.word for u in user_words if u.pos == "nnt")
+        self.prefixes = frozenset(w[:k] for w in self.words for k in range(1, len(w)))
+        self.surnames = _surnames() if names else frozenset()
 
     def cut(self, text: str) -> list[str]:
         return self.merge(self.base.cut(text))
 
     def cut_many(self, texts: list[str]) -> list[list[str]]:
-        batch = getattr(self.base, "cut_many", None)
-        cuts = batch(texts) if batch else [self.base.cut(t) for t in texts]
-        return [self.merge(c) for c in cuts]
+        return [self.merge(c) for c in _cut_many(self.base, texts)]
 
     def merge(self, tokens: list[str]) -> list[str]:
-        if not self.words:
-            return tokens
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        prefixes, words = self.prefixes, self.words
+        while i < n:
+            best = i + 1
+            acc = tokens[i]
+            j = i + 1
+            while acc in prefixes and j < n:
+                acc += tokens[j]
+                j += 1
+                if acc in words:
+                    best = j
+            out.append(tokens[i] if best == i + 1 else "".join(tokens[i:best]))
+            i = best
+        return self._join_names(out) if self.surnames else out
+
+    def _join_names(self, tokens: list[str]) -> list[str]:
         out: list[str] = []
         i, n = 0, len(tokens)
         while i < n:
-            best = i + 1
-            length = 0
-            for j in range(i, n):
-                length += len(tokens[j])
-                if length > self.max_len:
-                    break
-                if j > i and "".join(tokens[i : j + 1]) in self.words:
-                    best = j + 1
-            out.append("".join(tokens[i:best]))
-            i = best
+            tok = tokens[i]
+            if (
+                tok in self.surnames
+                and i + 1 < n
+                and 1 <= len(tokens[i + 1]) <= 2
+                and _is_han(tokens[i + 1])
+                and tokens[i + 1] not in self.titles
+                and ((out and out[-1] in self.titles) or (i + 2 < n and tokens[i + 2] in self.titles))
+            ):
+                out.append(tok + tokens[i + 1])
+                i += 2
+                continue
+            out.append(tok)
+            i += 1
         return out
+
+
+def _is_han(word: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in word)
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    lines = resource_path("cws/surnames.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
 def _check(standard: str, mode: str) -> None:
@@ -107,12 +139,14 @@ def get_segmenter(
     """
     _check(standard, mode)
     user_words = _user_words(user_dict, domain_dict)
+    base: ChineseSegmenter
     if mode == "fast":
-        return DictSegmenter(f"cws/{standard}_dict.txt", user_words)
-    from .cws_model import load_tagger  # torch is only imported when the accurate mode is used
+        base = DictSegmenter(standard, user_words)
+    else:
+        from .cws_model import load_tagger  # torch is only imported when the accurate mode is used
 
-    base = load_tagger(standard)
-    return _DomainSegmenter(base, user_words) if user_words else base
+        base = load_tagger(standard)
+    return _DomainSegmenter(base, user_words, names=domain_dict) if user_words else base
 
 
 def _cut_many(seg: ChineseSegmenter, texts: list[str]) -> list[list[str]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.cws_dict import NUMBER_PREFIX  # noqa: E402
 from pipeline.cws_text import STANDARD_DATA, read_segmented, read_word_list, split_train_dev  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +48,32 @@ def build_dict(args: argparse.Namespace) -> None:
             if not any(ch.isspace() for ch in w):
                 fh.write(f"{w}\t{c}\n")
     print(f"wrote {out}: {len(counts)} words from {len(train)} training sentences")
+    units = number_units(train)
+    units_out = out.with_name(f"{args.standard}_numunits.txt")
+    units_out.write_text("".join(f"{u}\t{j}\t{s}\n" for u, j, s in units), encoding="utf-8")
+    print(f"wrote {units_out}: {len(units)} units written together with a preceding number")
+
+
+def number_units(train: list[list[str]], min_joined: int = 5) -> list[tuple[str, int, int]]:
+    """Words that the standard writes together with a preceding number (PKU: 1998年, 12月, 5%).
+
+    Counts how often a unit follows a number inside one gold word versus as the next word, and keeps
+    the units joined at least twice as often as split.
+    """
+    joined: collections.Counter[str] = collections.Counter()
+    split: collections.Counter[str] = collections.Counter()
+    for words in train:
+        for i, w in enumerate(words):
+            m = NUMBER_PREFIX.match(w)
+            if not m:
+                continue
+            if m.end() < len(w):
+                joined[w[m.end():]] += 1
+            elif i + 1 < len(words):
+                split[words[i + 1]] += 1
+    return sorted(((u, j, split[u]) for u, j in joined.items()
+                   if j >= min_joined and j >= 2 * split[u] and not any(c.isdigit() for c in u)),
+                  key=lambda t: -t[1])
 
 
 def main(argv: list[str] | None = None) -> None:
