@@ -215,3 +215,24 @@ def test_title_folding_keeps_distinct_titles_apart():
                  ("Deputy County Magistrate", "County Magistrate"), ("Mayor", "Deputy Mayor")]
     for a, b in different:
         assert ev.title_key(a) != ev.title_key(b), (a, b)
+
+
+def test_command_line_on_a_prediction_file(gold, inputs, tmp_path, capsys):
+    pred_path = tmp_path / "pred.jsonl"
+    with pred_path.open("w", encoding="utf-8") as fh:
+        for g in gold:
+            rec = {"id": ("txt/" + g["id"]) if g["file"] != "sample.jsonl" else g["id"],
+                   "text": inputs[g["id"]]["text"], "entities": g["entities"][1:], "officials": g["officials"],
+                   "corrections": [dict(c, rule="gold") for c in g["corrections"]]}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    out_json = tmp_path / "figures.json"
+    assert ev.main(["--pred", str(pred_path), "--json", str(out_json), "--errors"]) == 0
+    printed = capsys.readouterr().out
+    assert "No prediction" not in printed and "## Errors" in printed
+    figures = json.loads(out_json.read_text(encoding="utf-8"))
+    n_gold = sum(len(g["entities"]) for g in gold)
+    missed = sum(c["fn"] for lang in figures["entities"].values() for c in lang.values())
+    assert missed == len(gold), "exactly the first entity of each document was left out"
+    assert sum(c["fp"] for lang in figures["entities"].values() for c in lang.values()) == 0
+    assert n_gold > missed
+    assert figures["corrections"]["right"] == figures["corrections"]["predicted"]
