@@ -18,8 +18,9 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
@@ -142,14 +143,24 @@ LEVELS = "municipal|provincial|county|district|city|prefectural"
 LEVEL_HEAD = {"district": "district mayor", "county": "county magistrate"}
 
 
+@lru_cache(maxsize=1)
+def _to_simplified() -> Callable[[str], str]:
+    """Traditional → simplified, so that `市委副書記` and `市委副书记` are one title (opencc is a dependency)."""
+    import opencc  # noqa: PLC0415 - only needed for Chinese titles
+
+    return opencc.OpenCC("t2s").convert
+
+
 def title_key(title: str) -> str:
     """Fold spelling variants of one English title; Chinese titles compare as written.
 
     `Vice Mayor` = `Deputy Mayor`, `Secretary General` = `Secretary-General`, `Chairwoman` = `Chairman`,
     `District Head` = `District Mayor`, `County Head` = `County Magistrate`, `Ningde Municipal Party
     Secretary` = `Secretary of the Municipal Party Committee`; a plural (`Deputy Directors`) = its
-    singular; a leading article is dropped.
+    singular; a leading article is dropped. Chinese titles compare in simplified script.
     """
+    if re.search(r"[\u4e00-\u9fff]", title):
+        return _to_simplified()(re.sub(r"\s+", "", title))
     t = re.sub(r"[\s\-]+", " ", title.strip()).casefold()
     t = re.sub(r"^(the|a|an) ", "", t)
     t = re.sub(r"\bvice\b", "deputy", t)
