@@ -98,7 +98,7 @@ def title_lexicon() -> TitleLexicon:
     level = rf"(?i:{_alt(levels)})"
     committee = (
         rf"(?:(?:CPC|CCP)\s+)?(?:[A-Z][a-z]+(?:['’][a-z]+)?\s+)?{level}\s+"
-        rf"(?:(?i:Party|CPC|CCP)\s+)?(?i:Committee)"
+        rf"(?:(?i:Party|CPC|CCP)\s+)?(?:(?i:Working)\s+)?(?i:Committee)"
         rf"(?:\s+of\s+the\s+(?:CPC|CCP|Communist\s+Party\s+of\s+China))?"
     )
     prank = rf"(?i:{_alt(party)})"
@@ -110,6 +110,8 @@ def title_lexicon() -> TitleLexicon:
         rf"{mod}{prank}\s+of\s+(?:the\s+)?{committee}",
         # Municipal Party Committee Secretary / municipal Party secretary / ... Standing Committee member
         rf"{level}\s+(?i:Party|CPC|CCP)\s+(?:(?i:Committee)\s+)?(?:(?i:Standing\s+Committee)\s+)?{mod}{prank}",
+        # Party Working Committee Secretary (党工委书记 of a zone or new area)
+        rf"(?:{level}\s+)?(?i:Party\s+Working\s+Committee)\s+{mod}{prank}",
         rf"{mod}(?:{level}\s+)?{rank}(?:s(?![\w\-]))?",
     ]
     regex = re.compile(r"(?<![\w\-])(?:" + "|".join(f"(?:{f})" for f in forms) + r")(?![\w\-])")
@@ -183,6 +185,22 @@ def title_zh_forms(title: str) -> list[str]:
     return forms
 
 
+# Nouns that begin a body's name before "of" ("Ministry of Commerce"); "Committee of ..." is not one.
+_LEADING_NOUNS = {"Ministry", "Department", "Bureau", "Commission", "Office", "Administration"}
+# Words that may start a body's name although they never start a company's or place's name.
+_BODY_WORDS = {"Standing", "Party", "People's", "General", "Municipal", "Provincial", "County",
+               "District", "National", "State", "Central", "Development", "Economic", "Technological",
+               "Free", "Pilot", "Industry", "Industrial", "Science", "Information", "Digital", "Chinese",
+               "China", "Energy", "Technology", "Photovoltaic", "Solar", "Renewable", "Green", "Smart",
+               "Intelligent", "Strategic", "Emerging", "Clean", "Modern", "Advanced", "Key", "Major", "New",
+               "High", "Leading"}
+
+
+def _body_not_first() -> str:
+    words = org_lexicon().not_name - _BODY_WORDS
+    return rf"(?!(?:{_alt(words)})(?![\w'’\-]))"
+
+
 @dataclass(frozen=True)
 class BodyLexicon:
     bodies: dict[str, tuple[str, ...]]
@@ -216,9 +234,11 @@ def body_lexicon() -> BodyLexicon:
         rf"(?:[A-Z][a-z]+\s+)?{level}(?:\s+(?:{_CAPWORD}|and|&))*?\s+(?:{noun})"
         rf"(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?",
         # Ministry of Commerce, Department of Industry and Information Technology of Hebei Province
-        rf"(?:{noun})\s+of\s+(?:the\s+)?{_CAPPHRASE}",
-        # Development and Reform Commission, Emergency Management Bureau (capitalized, 1-6 words)
-        rf"{_CAPWORD}(?:\s+(?:{_CAPWORD}|and|&)){{0,5}}\s+(?:{noun})",
+        rf"(?:{_alt(n for n in nouns if n in _LEADING_NOUNS)})\s+of\s+(?:the\s+)?{_CAPPHRASE}",
+        # Development and Reform Commission, Emergency Management Bureau (capitalized, 1-9 words)
+        rf"{_body_not_first()}{_CAPWORD}(?:\s+(?:{_CAPWORD}|and|&)){{0,8}}\s+(?:{noun})",
+        # heads completed by an "of" complement in `_join_bodies` ("Standing Committee of ...")
+        rf"(?:Standing\s+Committee|People's\s+Government|General\s+Office)(?=\s+of\s)",
     ]
     regex = re.compile(r"(?<![\w\-])(?:" + "|".join(f"(?:{f})" for f in forms) + r")(?![\w\-])")
     return BodyLexicon(bodies, heads, regex)
@@ -256,12 +276,13 @@ def org_lexicon() -> OrgLexicon:
     enterprise_legal = re.compile(
         rf"(?<![\w\-])({seq})(?:\s+\([A-Z][A-Za-z ]*\))?,?\s+(?:{strict_legal})(?![\w\-])"
     )
+    level = rf"(?:(?i:{_alt(title_lexicon().levels)})\s+)?"
     organization = re.compile(
-        rf"(?<![\w\-])(?:({seq})\s+(?:{_alt(kinds['organization'])})(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?"
+        rf"(?<![\w\-]){level}(?:({seq})\s+(?:{_alt(kinds['organization'])})(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?"
         rf"|(?:{_alt(kinds.get('organization_of', []))})\s+(?:the\s+)?{_CAPPHRASE})(?![\w\-])"
     )
     place = re.compile(
-        rf"(?<![\w\-])({not_first}{_CAPWORD}(?:\s+(?:{_CAPWORD}|and)){{0,6}}?)\s+"
+        rf"(?<![\w\-])({not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}}?)\s+"
         rf"(?:{_alt(kinds.get('place_head', []))})(?![\w\-])"
     )
     return OrgLexicon(enterprise, enterprise_legal, organization, place, not_name, not_first)
@@ -311,7 +332,7 @@ _GENERIC_SUFFIX = re.compile(r"\s+(?i:city|county|district|province)$")
 def find_places(text: str) -> list[Candidate]:
     """Longest gazetteer matches over runs of capitalized words ("Xingtai City", "Hebei Province")."""
     gaz = place_gazetteer()
-    words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", text)]
+    words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z][A-Za-z\-]*(?:['’](?![sS]\b)[A-Za-z]+)*", text)]
     out: list[Candidate] = []
     i = 0
     while i < len(words):
@@ -352,6 +373,8 @@ def find_titles(text: str) -> list[Candidate]:
     for m in title_lexicon().regex.finditer(text):
         s, e = _strip_article(text, m.start(), m.end())
         title = text[s:e]
+        if title[:1].islower() and title.endswith("s") and canonical_title(title) == canonical_title(title[:-1]):
+            continue  # "managers", "directors": a generic role, not a title
         out.append(Candidate("title", s, e, "rule", 0.9, canonical_title(title), tuple(title_zh_forms(title))))
     return out
 
@@ -360,7 +383,14 @@ def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> li
     lex = body_lexicon()
     not_name = org_lexicon().not_name
     out = []
-    for m in lex.regex.finditer(text):
+    matches = list(lex.regex.finditer(text))
+    for m in list(matches):
+        # A match that ran over "and" may hide a second name after it ("... and Qingdao Customs").
+        for a in _AND_LINK.finditer(text, m.start(), m.end()):
+            inner = lex.regex.match(text, a.end())
+            if inner:
+                matches.append(inner)
+    for m in matches:
         s, e = _strip_article(text, m.start(), m.end())
         first = text[s:e].split()[0]
         # A sentence-initial verb or article glued to the name ("Promote Municipal ...") is cut off.
@@ -376,7 +406,9 @@ def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> li
                 for lvl_en, lvl_zh in title_lexicon().levels.items():
                     if f"{lvl_en} {head}" in low:
                         zh.extend(lvl_zh + z for z in head_zh)
-        out.append(Candidate("government", s, e, "rule", 0.85, None, tuple(zh)))
+        prefix = "prefix" if re.fullmatch(r"Standing\s+Committee|People's\s+Government|General\s+Office",
+                                          body) else ""
+        out.append(Candidate("government", s, e, "rule", 0.85, None, tuple(zh), origin=prefix))
     return out
 
 
@@ -393,7 +425,7 @@ def find_organizations(text: str) -> list[Candidate]:
             if _name_like(m.group(1)):
                 out.append(Candidate("enterprise", m.start(), m.end(), "rule", 0.7))
     for m in lex.organization.finditer(text):
-        if m.group(1) is None or _name_like(m.group(1)):
+        if m.group(1) is None or _name_like(m.group(1)):  # level words only before the name
             s, e = _strip_article(text, m.start(), m.end())
             out.append(Candidate("organization", s, e, "rule", 0.7))
     for m in lex.place.finditer(text):
@@ -416,6 +448,12 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
     return out
 
 
+_PREV_WORD = re.compile(r"(?:^|(?<=\s))([A-Za-z]+)\s+$")
+_TITLE_PREFIX_WORDS = {"municipal", "county", "district", "provincial", "city", "township", "town", "village",
+                       "general", "total", "chief", "deputy", "vice", "executive"}
+_NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
+
+
 def find_glossary(text: str, glossary) -> list[Candidate]:
     """Glossary entries that are entities (enterprise, place, organization, body, title)."""
     types = {"enterprise": "enterprise", "place": "place", "organization": "organization",
@@ -425,7 +463,22 @@ def find_glossary(text: str, glossary) -> list[Candidate]:
         etype = types.get(m.entry.type)
         if etype is None:
             continue
-        out.append(Candidate(etype, m.start, m.end, "glossary", 0.95 if m.kind != "variant" else 0.85,
+        # A correct rendering in lower case is a generic mention ("the people's congress"), not a name;
+        # titles are the exception ("deputy mayor Zheng Chuan").
+        if m.kind != "variant" and etype != "title" and not text[m.start].isupper():
+            continue
+        start = m.start
+        if etype == "title":
+            # "county general river length": level and rank words before the phrase belong to it.
+            while True:
+                w = _PREV_WORD.search(text, 0, start)
+                if not w or w.group(1).lower() not in _TITLE_PREFIX_WORDS:
+                    break
+                start = w.start(1)
+            if text[start].islower() and not _NAME_NEXT.match(text, m.end):
+                continue  # a lower-case role word not followed by a name is generic ("river chiefs")
+        out.append(Candidate(etype, start if etype == "title" else m.start, m.end, "glossary",
+                             0.95 if m.kind != "variant" else 0.85,
                              m.entry.canonical, tuple(m.entry.zh_forms), origin=m.kind))
     return out
 
@@ -460,27 +513,72 @@ def find_model(doc: Doc) -> list[Candidate]:
         if etype == "organization":
             if gov_noun.search(span):
                 etype = "government"
-            elif org_lexicon().enterprise.fullmatch(span):
+            elif org_lexicon().enterprise.fullmatch(span) or org_lexicon().enterprise_legal.fullmatch(span):
                 etype = "enterprise"
+            elif not org_lexicon().organization.fullmatch(span):
+                continue  # an ORG without a head word is too often a mistranslated phrase
         out.append(Candidate(etype, s, e, "model", 0.6))
     return out
 
 
-def _yield_generic_words(cands: list[Candidate], text: str) -> None:
-    """A place keeps its generic word when a title would start with it: "Deqing County Party
-    Secretary" is the place "Deqing County" and the title "Party Secretary" (the corpus convention,
-    as 邢台市委副书记 is 邢台 + 市委副书记)."""
-    places = [c for c in cands if c.type == "place"]
-    regex = title_lexicon().regex
-    for t in cands:
-        if t.type != "title":
+_OF_LINK = re.compile(r"\s+of\s+(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+)?")
+_AND_LINK = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
+    """Whole government names: a place right before a body belongs to it ("Jinan Municipal People's
+    Congress"), so does an "of" complement that is a body or place ("Standing Committee of the 18th
+    Jinan Municipal People's Congress", "People's Government of Inner Mongolia Autonomous Region");
+    and a body never runs over "and" into the next name ("Bureau of Commerce and Qingdao Customs")."""
+    starts = {c.start for c in cands if c.type in ("organization", "enterprise", "place", "person", "title")}
+    stops = {c.start for c in cands if c.type in ("person", "title")}
+    for c in cands:
+        if c.type not in ("government", "organization", "place") or c.source != "rule":
             continue
-        for p in places:
+        for m in _AND_LINK.finditer(text, c.start, c.end):
+            if m.end() in starts:
+                c.end = m.start()
+                break
+        inner = [x for x in stops if c.start < x < c.end and text[x - 1].isspace()]
+        if inner:
+            c.end = len(text[: min(inner)].rstrip())
+    bodies = sorted((c for c in cands if c.type == "government" and c.source == "rule"),
+                    key=lambda c: (c.start, -c.end))
+    by_start: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.type in ("government", "place") and c.source != "model":
+            by_start.setdefault(c.start, []).append(c)
+    out = list(cands)
+    for b in bodies:
+        start, end = b.start, b.end
+        changed = True
+        while changed:
+            changed = False
+            m = _OF_LINK.match(text, end)
+            if m and m.end() in by_start:
+                end = max(x.end for x in by_start[m.end()])
+                changed = True
+        for p in cands:
+            if p.type == "place" and p.end < start and not text[p.end : start].strip(" ") and \
+                    start - p.end == 1:
+                start = p.start
+        if (start, end) != (b.start, b.end):
+            out.append(Candidate("government", start, end, "rule", b.score, None, b.zh_forms))
+    return [c for c in out if c.origin != "prefix"]
+
+
+def _yield_generic_words(cands: list[Candidate], text: str) -> None:
+    """A title keeps its level word when a place before it ends with the same word: "Deqing County
+    Party Secretary" is the place "Deqing" and the title "County Party Secretary" (the corpus
+    convention, as 邢台市委副书记 is 邢台 + 市委副书记)."""
+    titles = [c for c in cands if c.type == "title"]
+    for p in cands:
+        if p.type != "place":
+            continue
+        for t in titles:
             if p.start < t.start < p.end <= t.end and text[t.start : p.end].lower() in _GENERIC_LEVEL:
-                rest = p.end + len(text[p.end : t.end]) - len(text[p.end : t.end].lstrip())
-                if regex.fullmatch(text, rest, t.end):
-                    t.start = rest
-                    t.canonical = canonical_title(text[rest : t.end])
+                p.end = len(text[: t.start].rstrip())
+                p.canonical = text[p.start : p.end]
                 break
 
 
@@ -553,6 +651,7 @@ class EnglishEntityExtractor(Stage):
         if self.use_glossary:
             cands += find_glossary(text, self._glossary())
         _yield_generic_words(cands, text)
+        cands = _join_bodies(cands, text)
         if self.use_model:
             cands += find_model(doc)
         return cands
@@ -594,6 +693,11 @@ class EnglishEntityExtractor(Stage):
                 last = text[p.start : p.end].rsplit(" ", 1)[-1].lower()
                 return _GENERIC_LEVEL.get(last)
         return None
+
+    @staticmethod
+    def _level_of(title: str) -> str | None:
+        first = title.split(" ", 1)[0].lower()
+        return _GENERIC_LEVEL.get(first) or (first.capitalize() if first in title_lexicon().levels else None)
 
     @staticmethod
     def _person_zh(name: RomanizedName | None, after: str, source_text: str) -> str | None:
