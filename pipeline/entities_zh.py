@@ -43,6 +43,25 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
     return taken
 
 
+def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:
+    """Drop a rule span that a model span of the same type strictly contains, unless the rest of the
+    model span is itself covered by other rule spans.
+
+    The model sees modifiers the lexicon lacks (创意总监, 执行副总裁, 边春和 vs 边春), while a model span
+    that swallows a register place (邢台市委副书记 as one title) must yield to the register split.
+    """
+    out: list[Span] = []
+    for r in rules:
+        if r.source.startswith("rule"):
+            covering = [m for m in model if m.type == r.type and m.start <= r.start and m.end >= r.end
+                        and (m.start, m.end) != (r.start, r.end)]
+            if any(not any(q is not r and q.start >= m.start and q.end <= m.end for q in rules)
+                   for m in covering):
+                continue
+        out.append(r)
+    return out
+
+
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:
     """Later mentions of a person found once (宋华英指出…) are persons too."""
     names = {text[s.start : s.end] for s in spans if s.type == "person" and s.end - s.start >= 2}
@@ -107,13 +126,14 @@ class ChineseEntityExtractor(Stage):
             found = self._rules(text, tokens)
             if not self.use_rules:
                 found = [s for s in found if s.source == "gazetteer"]
-            if not self.use_gazetteer:
-                found = [s for s in found if s.source != "gazetteer"]
             groups.append(found)
         if model_spans is None and self._model is not None:
             model_spans = self._model.predict([text])[0]
         if model_spans:
-            groups.append([s for s in model_spans if s.score >= self.min_score])
+            kept = [s for s in model_spans if s.score >= self.min_score]
+            if groups:
+                groups[0] = defer_to_longer_model(groups[0], kept)
+            groups.append(kept)
         merged = merge_spans(groups)
         extra = propagate_names(text, merged)
         return merge_spans([merged, extra]) if extra else merged

@@ -344,6 +344,9 @@ class NerModel:
         torch.save({"state": state, "tags": self.net.tags, "vocab": self.featurizer.vocab,
                     "n_buckets": self.featurizer.n_buckets,
                     "use_lexicon": self.featurizer.lexicon is not None,
+                    # the lexicons as trained on, so later edits of models/zh_*.tsv (which the rules
+                    # read) cannot shift the features under the trained weights
+                    "lexicon": self.featurizer.lexicon.entries if self.featurizer.lexicon else None,
                     "use_segmentation": self.featurizer.use_segmentation,
                     "dims": self.dims, "meta": extra or {}}, path)
 
@@ -360,7 +363,10 @@ class NerModel:
         except (OSError, RuntimeError, EOFError) as exc:
             raise ResourceError(f"cannot load NER weights {path}: {exc}; rebuild them with "
                                 "`python scripts/train_ner.py`") from exc
-        lex = (lexicon or default_lexicon()) if blob["use_lexicon"] else None
+        lex = None
+        if blob["use_lexicon"]:
+            saved = blob.get("lexicon")
+            lex = lexicon or (Lexicon(saved) if saved else default_lexicon())
         feat = Featurizer(blob["vocab"], blob["n_buckets"], lexicon=lex,
                           use_segmentation=blob["use_segmentation"])
         net = CharTagger(len(blob["vocab"]), blob["n_buckets"], feat.n_feats, blob["tags"], dropout=0.0,

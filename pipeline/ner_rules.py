@@ -14,6 +14,7 @@ government entity (`市政府` + `秘书长`), an admin name before a body belon
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -36,6 +37,12 @@ AFTER_NAME = (
 )
 # Titles that follow a name in running text (习近平总书记, 李强总理, 宋华英同志).
 HEAD_TITLES = ("总书记", "主席", "总理", "副总理", "委员长", "书记", "省长", "市长", "县长", "区长")
+QUANTIFIER_CHARS = frozenset("这那该此每各某一二三四五六七八九十几多数个家些其本我你他她它们")
+BRAND_STOP = FUNCTION_CHARS | QUANTIFIER_CHARS | frozenset("有仅只像")
+LEGAL_FORM_AHEAD = re.compile(r"[^，。、；：！？,.;:!?\s]{0,10}?(有限公司|有限责任公司|股份公司|集团公司)")
+# Names of minority or foreign people, written with a middle dot: 库尔班·买买提, 迈克尔·乔丹.
+TRANSLITERATED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\u9fff]{1,8})+")
+MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
                     "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
@@ -71,7 +78,10 @@ def _common_words() -> dict[str, int]:
 
 
 class RuleTagger:
-    """Finds register spans in one text; `use_gazetteer` turns place look-up on and off."""
+    """Finds register spans in one text.
+
+    Places inside the register (邢台 + 市委副书记, 邢台市 + 人民政府) are always read from the
+    gazetteer; `use_gazetteer` decides whether places standing alone are reported too."""
 
     def __init__(self, lexicon: Lexicon | None = None, *, use_gazetteer: bool = True,
                  use_enterprise: bool = True) -> None:
@@ -105,6 +115,7 @@ class RuleTagger:
         """Short forms (阿里, 中山, 朝阳) are also parts of other words: keep them only when the
         segmentation does not put them inside a longer word, unless that word continues into a level
         word or a role (邢台市委)."""
+        level = level.split("\t", 1)[0]
         if not (level.endswith("short") or level == "country") or not tokens:
             return True
         for ts, te in tokens:
@@ -137,12 +148,21 @@ class RuleTagger:
     def name_after(self, text: str, i: int, known: set[str] | None = None) -> int:
         """End of a personal name starting at i (surname + 1-2 characters), 0 if there is none."""
         n = len(text)
+        m = TRANSLITERATED_NAME.match(text, i)
+        if m:
+            # the last part is matched greedily (买买提陪同); end where the clearest boundary follows
+            last_dot = max(text.rfind(d, i, m.end()) for d in "·•・‧")
+            ends = range(last_dot + 2, m.end() + 1)
+            for wanted in (2, 1):
+                end = next((e for e in ends if self._boundary_after(text, e) >= wanted), 0)
+                if end:
+                    return end
         sur = 0
         for m in self.lex.at(text, i):
             if m.kind == "surname":
                 sur = m.end - i
                 break
-        if not sur:
+        if not sur or self._body_at(text, i)[0] or self._title_at(text, i):
             return 0
         if known:
             for length in (4, 3, 2):
@@ -153,7 +173,8 @@ class RuleTagger:
             end = i + sur + given
             if end > n or not all(_is_cjk(c) for c in text[i + sur : end]):
                 continue
-            if text[end - 1] in FUNCTION_CHARS or self._title_at(text, i + sur):
+            if text[end - 1] in FUNCTION_CHARS or self._title_at(text, i + sur) \
+                    or (given == 1 and text[i] in FUNCTION_CHARS):
                 continue
             strength = self._boundary_after(text, end)
             # a longer name wins ties; a shorter one wins when a stronger boundary follows it
@@ -178,44 +199,42 @@ class RuleTagger:
     # ------------------------------------------------------------------ enterprises
     def _enterprise_at(self, text: str, i: int, floor: int, token_starts: frozenset[int] = frozenset()
                        ) -> tuple[int, int, float] | None:
-        """An enterprise whose form starts at i: (start, end, score)."""
-        m = None
-        for cand in self.lex.at(text, i):
-            if cand.kind == "form":
-                m = cand
-                break
+        """An enterprise whose form starts at i: (start, end, score).
+
+        After a legal form (…有限公司) the whole name before it back to a clause boundary is the
+        enterprise's. Shorter forms (…集团, …银行, …科技) also follow plain words (商业银行, 发展科技),
+        so they need a brand: two characters that are not a dictionary word, possibly after a place.
+        """
+        m = next((c for c in self.lex.at(text, i) if c.kind == "form"), None)
         if m is None:
             return None
-        end = m.end
-        # a longer form may follow (…科技 + 有限公司, …集团 + 股份有限公司)
-        while True:
+        end, label = m.end, m.label
+        while True:  # …科技 + 有限公司, …集团 + 股份有限公司
             nxt = self.lex.longest(text, end, "form")
-            if nxt is None:
+            if nxt is None or nxt.label == "weak":
                 break
-            end = nxt.end
-            m = nxt if nxt.label == "strong" else m
-        strong = any(mm.kind == "form" and mm.label == "strong" for mm in self.lex.at(text, end - 1)) or \
-            m.label == "strong"
-        if strong:
+            end, label = nxt.end, nxt.label
+        if label == "legal":
             start = i
             while start > floor and start > i - 20 and text[start - 1] not in PUNCT \
-                    and text[start - 1] not in STOP_BEFORE_ENTERPRISE and (_is_cjk(text[start - 1])
-                                                                          or text[start - 1].isalnum()):
+                    and text[start - 1] not in STOP_BEFORE_ENTERPRISE \
+                    and (_is_cjk(text[start - 1]) or text[start - 1].isalnum()):
                 start -= 1
             # Inside a long run, begin at the first place name (今天河北晶澳… → 河北晶澳…).
-            for k in range(start, i - 1):
-                if self.lex.longest(text, k, "place") is not None and k > start:
+            for k in range(start + 1, i - 1):
+                if self.lex.longest(text, k, "place") is not None:
                     start = k
                     break
-            if i - start < 2:
+            if i - start < 2 or text[start] in QUANTIFIER_CHARS:
                 return None
             return start, end, 0.9
-        # weak form: a 2-character brand that is not a common word, and a plausible right context
+        if label == "weak" and LEGAL_FORM_AHEAD.match(text, end, end + 16):
+            return None  # 凯奕投资咨询管理有限公司: let the legal form take the whole name
         start = i - 2
         if start < floor or not all(_is_cjk(c) for c in text[start:i]):
             return None
         brand = text[start:i]
-        if _common_words().get(brand, 0) > 0 or brand[-1] in FUNCTION_CHARS:
+        if _common_words().get(brand, 0) > 0 or any(c in BRAND_STOP for c in brand):
             return None
         if not (end >= len(text) or text[end] in PUNCT or text.startswith(FOLLOW_WEAK_FORM, end)
                 or (end in token_starts and i in token_starts)):
@@ -226,7 +245,7 @@ class RuleTagger:
             if place is None:
                 return None
             start = place
-        return start, end, 0.7
+        return start, end, 0.75
 
     def _place_prefix_end(self, text: str, brand_start: int) -> int | None:
         """Start of a place written directly before a brand (河北 + 晶澳科技), if any."""
@@ -249,6 +268,7 @@ class RuleTagger:
         floor = 0
         known: set[str] = set()
         token_starts = frozenset(s for s, _ in tokens)
+        in_chain, chain_pos = False, -1
         spans.extend(self.names_before_markers(text, token_starts))
         while i < n:
             if not _is_cjk(text[i]):
@@ -273,7 +293,8 @@ class RuleTagger:
                     spans.append(Span(start, end, "enterprise", "rule.enterprise_form", score))
                     i = floor = end
                     continue
-            place_end = self._place_run(text, i, tokens) if self.use_gazetteer else 0
+            place_end = self._place_run(text, i, tokens)
+            in_chain = in_chain and i == chain_pos
             j = place_end or i
             t_end = self._title_at(text, j)
             b_end, b_type = self._body_at(text, j)
@@ -282,7 +303,7 @@ class RuleTagger:
                 lb_end, lb_type = self._body_at(text, j + 1)
             if t_end and t_end >= max(b_end, lb_end):
                 if place_end:
-                    spans.append(Span(i, place_end, "place", "gazetteer", 0.9))
+                    spans.append(Span(i, place_end, "place", "rule.place", 0.9))
                 spans.append(Span(j, t_end, "title", "rule.title", 0.9))
                 floor = j
                 i = last_title_end = t_end
@@ -290,21 +311,45 @@ class RuleTagger:
                 if i < n and text[i] in "、兼" and self._chain_continues(text, i + 1, tokens):
                     i += 1
                     last_title_end = -1
+                    in_chain, chain_pos = True, i
                 continue
             body_end, body_type = (b_end, b_type) if b_end >= lb_end else (lb_end, lb_type)
             if body_end:
                 local = body_type.endswith("-local")
-                if not local or place_end or (lb_end and body_end == lb_end):
-                    spans.append(Span(i, body_end, body_type.removesuffix("-local"), "rule.body", 0.85))
-                    i = floor = body_end
+                # inside a title chain a bare generic body is the next title's (、管委会主任)
+                if not local or place_end or (lb_end and body_end == lb_end) or in_chain:
+                    end = self._extend_body(text, body_end)
+                    member = next((w for w in MEMBER_WORDS if text.startswith(w, end)), "")
+                    if member or (text.startswith("长", end) and text[end - 1] in "部局厅"):
+                        # 财政部长, 全国政协委员, 市人大代表: the body and the word are one title
+                        t_end = end + (len(member) or 1)
+                        spans.append(Span(i, t_end, "title", "rule.title", 0.85))
+                        i = last_title_end = floor = t_end
+                        continue
+                    spans.append(Span(i, end, body_type.removesuffix("-local"), "rule.body", 0.85))
+                    i = floor = end
                     continue
             if place_end:
-                # no floor: an enterprise form further on may absorb the place (河北 + 晶澳…有限公司)
-                spans.append(Span(i, place_end, "place", "gazetteer", 0.8))
+                if self.use_gazetteer:
+                    # no floor: an enterprise form further on may absorb the place (河北 + 晶澳…有限公司)
+                    spans.append(Span(i, place_end, "place", "gazetteer", 0.8))
                 i = place_end
                 continue
             i += 1
         return spans
+
+    def _extend_body(self, text: str, end: int) -> int:
+        """Bodies written back to back are one (郑州市委 + 组织部, 北京市委 + 市政府), unless the next
+        one begins a title (市委 + 书记 is 市委书记)."""
+        n = len(text)
+        while end < n:
+            nb, _t = self._body_at(text, end)
+            if not nb and text[end] in LEVEL_CHARS:
+                nb, _t = self._body_at(text, end + 1)
+            if not nb or self._title_at(text, end) >= nb:
+                break
+            end = nb
+        return end
 
     def names_before_markers(self, text: str, token_starts: frozenset[int]) -> list[Span]:
         """Names written before 同志 or a head title: 王刚同志任…, 习近平总书记, 李强总理.

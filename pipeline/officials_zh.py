@@ -18,7 +18,7 @@ CHAIN_TYPES = frozenset({"title", "place", "government"})
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
 AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为")
 # committee word at the start of a party title → body suffix; level of executive titles → government
-PARTY_COMMITTEES = ("省委", "市委", "县委", "区委", "州委", "盟委", "旗委")
+PARTY_COMMITTEES = ("省委", "市委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
 
 
@@ -34,7 +34,9 @@ def _body_for(title: str, place: str | None, government: str | None) -> str | No
     for committee in PARTY_COMMITTEES:
         if title.startswith(committee):
             level = committee[0]
-            return prefix + ("委" if prefix.endswith(level) else committee)
+            if level in "省市县区州盟旗" and prefix.endswith(level):
+                return prefix + committee[1:]  # 邢台市 + 市委 → 邢台市委
+            return prefix + committee
     for head, level in EXEC_LEVELS.items():
         if title.endswith(head):
             base = prefix if prefix.endswith(level) else prefix + level

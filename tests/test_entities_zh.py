@@ -96,3 +96,28 @@ def test_short_place_inside_a_word_is_not_a_place() -> None:
     tokens = [(0, 4), (4, 6), (6, 7), (7, 9), (9, 10)]
     spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, tokens)}
     assert ("阿里", "place") not in spans and ("杭州", "place") in spans
+
+
+def test_rule_defers_to_longer_model_span_of_same_type() -> None:
+    from pipeline.entities_zh import defer_to_longer_model
+
+    rules = [Span(2, 4, "title", "rule.title", 0.9),  # 总监 inside the model's 创意总监
+             Span(10, 12, "place", "rule.place", 0.9), Span(12, 17, "title", "rule.title", 0.9)]
+    model = [Span(0, 4, "title", "model", 0.9), Span(10, 17, "title", "model", 0.9)]
+    kept = defer_to_longer_model(rules, model)
+    # the register split (place + title) stands against a model span that swallows the place
+    assert [(s.start, s.end) for s in kept] == [(10, 12), (12, 17)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("郑州市委组织部召开会议。", {("郑州市委组织部", "government")}),
+        ("财政部长李明表示，", {("财政部长", "title"), ("李明", "person")}),
+        ("全国政协委员王芳说，", {("全国政协委员", "title"), ("王芳", "person")}),
+        ("行署副专员库尔班·买买提陪同。", {("库尔班·买买提", "person")}),
+        ("雄安新区党工委副书记、管委会主任简一鸣出席。", {("管委会", "government"), ("简一鸣", "person")}),
+    ],
+)
+def test_more_register_patterns(rules_stage: ChineseEntityExtractor, text: str, expected: set) -> None:
+    assert expected <= found(rules_stage(Doc(text, lang="zh")))
