@@ -124,6 +124,12 @@ _PARTY_FIRST = re.compile(
 )
 
 
+_PLACE_IN_COMMITTEE = re.compile(
+    r"(?<=\bof the )([A-Z][a-z]+(?:['’][a-z]+)?(?: [A-Z][a-z]+(?:['’][a-z]+)?)?) "
+    r"(?=(?:Municipal|Provincial|County|District|City|Township|Town|Prefectural) )"
+)
+
+
 def canonical_title(text: str) -> str:
     """Title Case with small words lower-case, one spacing, the lexicon's preferred spelling
     ("deputy mayor" → "Deputy Mayor", "Secretary General" → "Secretary-General")."""
@@ -138,6 +144,10 @@ def canonical_title(text: str) -> str:
         else:
             out.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
     title = " ".join(out)
+    # "Secretary of the Ningde Municipal Party Committee" → "... of the Municipal Party Committee": the
+    # place belongs to the organization, the title stays comparable across cities.
+    title = _PLACE_IN_COMMITTEE.sub(
+        lambda m: m.group(0) if any(w.lower() in lex.levels for w in m.group(1).split()) else "", title)
     # "County Party Secretary", "Municipal Party Committee Deputy Secretary" → "<Rank> of the <Level>
     # Party Committee", the order official English uses.
     m = _PARTY_FIRST.fullmatch(title)
@@ -676,7 +686,10 @@ class EnglishEntityExtractor(Stage):
             elif c.type == "place" and c.canonical:
                 canonical = after if any(x.start >= a and x.end <= b for x in cleanup) else c.canonical
             elif c.type == "title":
-                canonical = canonical_title(canonical if c.source == "glossary" else after)
+                # The surface (after cleanup) is the title; a glossary canonical only names a garble
+                # the cleanup left alone ("County length" → County Magistrate).
+                garble = c.source == "glossary" and c.origin == "variant" and after == doc.text[a:b]
+                canonical = canonical_title(c.canonical if garble and c.canonical else after)
                 level = self._place_level(chosen, c, doc.norm_text)
                 if level and _BARE_PARTY_RANK.fullmatch(canonical):
                     canonical = f"Secretary of the {level} Party Committee"

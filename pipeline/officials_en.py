@@ -27,36 +27,50 @@ from .officials import merge_officials
 _CHAIN_GAP = re.compile(r"\s*(?:,|，|、|;|and|&)?\s*(?:and\s+)?(?:the\s+)?(?:(?:also|concurrently)\s+)?", re.I)
 # Text allowed between a chain's end and the name it qualifies ("the Mayor Song", "Mayor, Song"
 # is not allowed: a comma there usually separates list items).
+_OF_GAP = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
 _BEFORE_NAME = re.compile(r"\s*(?:comrade\s+)?", re.I)
-_AFTER_NAME = re.compile(r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?", re.I)
+_AFTER_NAME = re.compile(
+    r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?"
+    # "X as Director of ...", "X, who previously served as ...", "X was appointed (as) ..."
+    r"|\s*,?\s+(?:who\s+)?(?:(?:is|was|has|had|been|previously|formerly|currently|also|concurrently|"
+    r"served|serves|serving|acting|will|be|to)\s+){0,4}(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?",
+    re.I,
+)
 _QUALIFIERS = ("government", "organization", "place")
 _OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 _BODY_END = re.compile(r"(?:Committee|Commission|Congress|CPPCC)$")
 
 
 def _chains(ents: list[Entity], text: str) -> list[list[Entity]]:
-    """Maximal runs of titles (with qualifying bodies/places) joined by chain separators."""
+    """Maximal runs of titles and the bodies/places that qualify them, joined by chain separators;
+    a body after a title joined by "of" is its complement ("Director of the Municipal Bureau of
+    Commerce"), a body before a title its prefix ("Municipal Government Secretary General")."""
     chains: list[list[Entity]] = []
     cur: list[Entity] = []
+    complements: set[int] = set()
     for e in ents:
         if e.type not in ("title", *_QUALIFIERS):
             if cur:
                 chains.append(cur)
             cur = []
             continue
-        if cur and not _CHAIN_GAP.fullmatch(text, cur[-1].end, e.start):
-            chains.append(cur)
-            cur = []
+        if cur:
+            joined_by_of = (cur[-1].type == "title" and e.type in _QUALIFIERS
+                            and _OF_GAP.fullmatch(text, cur[-1].end, e.start))
+            if joined_by_of:
+                complements.add(id(e))
+            elif not _CHAIN_GAP.fullmatch(text, cur[-1].end, e.start):
+                chains.append(cur)
+                cur = []
         cur.append(e)
     if cur:
         chains.append(cur)
-    # A chain must hold a title, and qualifiers only count before a title ("Municipal Government
-    # Secretary General"), not trailing after the last one.
     out = []
     for ch in chains:
-        while ch and ch[-1].type != "title":
+        # Trailing bodies/places count only as complements ("Mayor of Xingtai"), not as list items.
+        while ch and ch[-1].type != "title" and id(ch[-1]) not in complements:
             ch = ch[:-1]
-        if ch:
+        if any(e.type == "title" for e in ch):
             out.append(ch)
     return out
 
@@ -68,9 +82,11 @@ def _organization(chain: list[Entity]) -> str | None:
     for e in chain:
         if e.type == "title":
             # The innermost body: "... of the Standing Committee of the Municipal Party Committee".
-            parts = _OF_THE.split(e.canonical or e.text)
-            if len(parts) > 1 and _BODY_END.search(parts[-1]):
-                return parts[-1]
+            # From the surface, which keeps the city the canonical title drops.
+            parts = _OF_THE.split(re.sub(r"\s+", " ", e.text))
+            if len(parts) > 1 and _BODY_END.search(parts[-1].title()):
+                return " ".join(w if w.lower() in ("of", "the", "and") else w[:1].upper() + w[1:]
+                                for w in parts[-1].split(" "))
     return None
 
 

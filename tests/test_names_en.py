@@ -96,3 +96,19 @@ def test_name_key_and_canonical_fold_variants() -> None:
     assert canonical_name("SONG Hu-ying") == "Song Huying"
     assert canonical_name("Huying Song") == "Song Huying"
     assert canonical_name("Elon Musk") == "Elon Musk"
+
+
+def test_literal_alias_and_misread_surnames() -> None:
+    text = "The meeting appointed Solution Hongmei as director; Kwong Meishan and Ceng Qinghua spoke."
+    assert _fixes(text) == [
+        ("Solution Hongmei", "Xie Hongmei", "name.surname", 0.7),
+        ("Kwong Meishan", "Kuang Meishan", "name.surname", 0.6),
+        ("Ceng Qinghua", "Zeng Qinghua", "name.surname", 0.7),
+    ]
+    # A literal word at a sentence start is the word, and the source can veto.
+    assert _fixes("Solution Hongmei was adopted.") == []
+    assert _fixes("They met Solution Hongmei.", "他们会见了王红梅。") == []
+    # With the source, a surname read the common way is repaired (单 written "Dan").
+    assert _fixes("Deputy Mayor Dan Lixin spoke.", "副市长单立新发言。") == [
+        ("Dan Lixin", "Shan Lixin", "name.surname", 0.9)
+    ]

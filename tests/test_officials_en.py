@@ -65,3 +65,20 @@ def test_mentions_cover_every_spelling() -> None:
     (official,) = link_officials(doc)
     assert official.name == "Gao Lihong"
     assert [text[a:b] for a, b in official.mentions] == ["Gao Liam", "GAO Lihong", "Gao Lihong"]
+
+
+def test_complement_bodies_and_appointment_phrasing() -> None:
+    text = (
+        "Director of the Municipal Bureau of Commerce Qian Feng attended. The meeting decided to appoint "
+        "Sun Li as Deputy Director of the Municipal Development and Reform Commission."
+    )
+    assert _officials(text) == [
+        ("Qian Feng", ["Director"], "Municipal Bureau of Commerce"),
+        ("Sun Li", ["Deputy Director"], "Municipal Development and Reform Commission"),
+    ]
+
+
+def test_titles_lose_the_city_but_keep_it_as_organization() -> None:
+    text = "Secretary of the Ningde Municipal Party Committee Su Ming attended."
+    assert _officials(text) == [("Su Ming", ["Secretary of the Municipal Party Committee"],
+                                 "Ningde Municipal Party Committee")]
