@@ -71,9 +71,10 @@ def _run(args: argparse.Namespace) -> int:
         detect_language={"lang": args.lang} if args.lang != "auto" else {},
         segment={"standard": args.standard, "mode": args.mode, "user_dict": args.user_dict},
         cleanup={
-            "glossary": tuple(args.glossary) if args.glossary else None,
+            "glossary": list(args.glossary) if args.glossary else None,
             "min_confidence": args.min_confidence,
         },
+        entities_en={"glossary": list(args.glossary) if args.glossary else None},
     )
     config["options"] = {k: v for k, v in config["options"].items() if v}
     if args.max_chars:

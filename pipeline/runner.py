@@ -64,9 +64,15 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def rows_to_records(batch: dict[str, list], config_json: str) -> dict[str, list]:
-    """`datasets.map` function: input rows -> serialized output records (one per row, same order)."""
+def rows_to_records(batch: dict[str, list], config_json: str, threads: int = 0) -> dict[str, list]:
+    """`datasets.map` function: input rows -> serialized output records (one per row, same order).
+
+    `threads` > 0 caps torch's intra-op threads, so N worker processes do not each spawn a thread per
+    core and fight over the CPU.
+    """
     nlp = get_pipeline(json.loads(config_json))
+    if threads > 0 and "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
     docs = []
     for i, doc_id in enumerate(batch["id"]):
         doc = Doc(
@@ -185,7 +191,7 @@ def run(
                     batched=True,
                     batch_size=max(1, min(16, len(part))),
                     num_proc=workers if workers > 1 and len(part) > 1 else None,
-                    fn_kwargs={"config_json": config_json},
+                    fn_kwargs={"config_json": config_json, "threads": 1 if workers > 1 else 0},
                     remove_columns=part.column_names,
                     keep_in_memory=True,
                     load_from_cache_file=False,
