@@ -25,6 +25,7 @@ from .resources import resource_path
 
 GLOSSARY_FILE = "glossary.tsv"
 ENTRY_TYPES = ("term", "title", "body", "enterprise", "place", "organization")
+NAME_TYPES = frozenset({"enterprise", "place", "organization"})
 
 _WORD = re.compile(r"[^\W_]+")
 # Between two words of a phrase: whitespace runs (line breaks included), hyphens and apostrophes are
@@ -135,9 +136,10 @@ def normalize_source(source_text: str) -> str:
 @dataclass
 class _Node:
     children: dict[str, "_Node"] = field(default_factory=dict)
-    hits: list[tuple[GlossaryEntry, str, Variant | None, tuple[str, ...] | None]] = field(
-        default_factory=list
-    )
+    # (entry, kind, variant, exact words if case-sensitive, required capitals if a name)
+    hits: list[
+        tuple[GlossaryEntry, str, Variant | None, tuple[str, ...] | None, tuple[bool, ...] | None]
+    ] = field(default_factory=list)
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -170,8 +172,15 @@ class Glossary:
             gap = "" if k == 0 else gap_kind(phrase, spans[k - 1][1], spans[k][0]) or " "
             node = node.children.setdefault(gap + stem(w), _Node())
         exact = tuple(words) if variant is not None and variant.case_sensitive else None
-        if not any(h[0] is entry and h[3] == exact for h in node.hits):
-            node.hits.append((entry, kind, variant, exact))
+        # A literal rendering of a name is a name in the MT output too: its capitals must be there
+        # ("Purple Light Group" is 紫光, "purple light" is light).
+        caps = (
+            tuple(w[:1].isupper() for w in words)
+            if variant is not None and entry.type in NAME_TYPES
+            else None
+        )
+        if not any(h[0] is entry and h[3] == exact and h[4] == caps for h in node.hits):
+            node.hits.append((entry, kind, variant, exact, caps))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -203,8 +212,9 @@ class Glossary:
                     span_words = tuple(w for _, _, w in words[i : j + 1])
                     found = [
                         GlossaryMatch(words[i][0], words[j][1], entry, kind, variant)
-                        for entry, kind, variant, exact in node.hits
-                        if exact is None or exact == span_words
+                        for entry, kind, variant, exact, caps in node.hits
+                        if (exact is None or exact == span_words)
+                        and (caps is None or all(w[:1].isupper() or not c for w, c in zip(span_words, caps)))
                     ]
                     if found:
                         best = found

@@ -16,10 +16,10 @@ def _spans(text: str, kind: str = "variant") -> list[tuple[str, str]]:
 
 def test_bundled_glossary_is_broad_and_well_formed():
     g = load_glossary()
-    assert len(g) >= 150
+    assert len(g) >= 400
     assert {e.type for e in g} <= set(ENTRY_TYPES)
     for kind in ("term", "title", "body", "enterprise", "place"):
-        assert len(g.of_type(kind)) >= 5, kind
+        assert len(g.of_type(kind)) >= 10, kind
     assert g.by_zh["晶澳科技"].canonical == "JA Solar"
     assert "Jing Macao Technology" in g.by_zh["晶澳科技"].variants
     assert g.by_zh["常务副市长"].canonical == "executive vice mayor"
@@ -108,3 +108,8 @@ def test_malformed_user_glossary_names_file_and_line(tmp_path: Path, line: str, 
 def test_missing_user_glossary_is_a_resource_error(tmp_path: Path):
     with pytest.raises(ResourceError, match="does not exist"):
         load_glossary((str(tmp_path / "nope.tsv"),))
+
+
+def test_name_variants_need_their_capitals():
+    assert _spans("Purple Light Group signed") == [("Purple Light Group", "紫光集团")]
+    assert _spans("a purple light group glowed") == []
