@@ -448,7 +448,9 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
     """Valid romanized names; invalid ones only when a name correction covers them or a title
     stands right before them (a garbled name in an official's title chain is still a person)."""
     out = []
-    for n in find_names(text):
+    for n in find_names(text, literal_at_start=True):
+        if n.initial and (n.start, n.end) not in name_fix_spans:
+            continue  # "Solution Hongmei" at a sentence start only when a repair vouches for it
         before = text[: n.start].rstrip()
         titled = len(before) in title_ends and len(text[: n.start]) - len(before) <= 1
         if n.valid:
@@ -676,8 +678,8 @@ class EnglishEntityExtractor(Stage):
             a, b = doc.to_text_span(c.start, c.end)
             after = corrected((a, b), doc, doc.corrections)
             canonical = after if after != doc.text[a:b] or c.canonical is None else c.canonical
-            if c.source == "glossary" and c.canonical:
-                canonical = c.canonical
+            if c.source == "glossary" and c.canonical and c.origin == "variant":
+                canonical = c.canonical  # a garbled rendering: the glossary knows the right one
             zh = None
             if c.type == "person":
                 canonical = canonical_name(after)

@@ -77,6 +77,7 @@ class RomanizedName:
     given_first: bool = False
     # "pinyin", or "literal" (解 → "Solution"), "alias" (邝 → "Kwong"), "misread" (曾 → "Ceng")
     surname_form: str = "pinyin"
+    initial: bool = False  # a literal form at a sentence start (kept only with other evidence)
 
     @property
     def valid(self) -> bool:
@@ -120,6 +121,8 @@ def surname_forms() -> dict[str, tuple[str, str, str]]:
     that are themselves pinyin surnames are left to the pinyin reading."""
     out: dict[str, tuple[str, str, str]] = {}
     for row in read_tsv(SURNAME_FORMS_FILE):
+        if len(row) >= 2 and row[0] == "not_given":
+            continue
         if len(row) < 4 or row[0] not in ("literal", "alias"):
             raise ResourceError(
                 f"models/{SURNAME_FORMS_FILE}: bad row {row!r}; expected kind (literal|alias), "
@@ -144,6 +147,11 @@ def misread_surnames() -> dict[str, tuple[str, str]]:
                 seen.setdefault(r, set()).add((zh, reading))
     surnames = english_surnames()
     return {r: next(iter(v)) for r, v in seen.items() if len(v) == 1 and r not in surnames}
+
+
+@lru_cache(maxsize=1)
+def not_given_words() -> frozenset[str]:
+    return frozenset(r[1] for r in read_tsv(SURNAME_FORMS_FILE) if len(r) >= 2 and r[0] == "not_given")
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -184,12 +192,14 @@ def _given_ok(word: str) -> tuple[bool, tuple[str, ...] | None]:
     return syl is not None or _looks_romanized(word), syl
 
 
-def find_names(text: str) -> list[RomanizedName]:
+def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedName]:
     """Two-word romanized names, surname first ("Song Huying", "SONG Hu-ying") or given name first
     ("Huying Song", only when the first word is not itself a surname and has two or more syllables).
 
     Names whose given name is not valid pinyin are returned too (`valid` False): they are the
-    candidates for repair, never entities on their own.
+    candidates for repair, never entities on their own. A surname translated as a word ("Solution
+    Hongmei") at a sentence start is taken only when the same spelling also occurs mid-sentence, or
+    with `literal_at_start` (the caller has other evidence, e.g. the source), marked `initial`.
     """
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     surnames = english_surnames()
@@ -216,11 +226,12 @@ def find_names(text: str) -> list[RomanizedName]:
         if form is None and sur1 in misread_surnames() and "-" not in w1:
             zh, reading = misread_surnames()[sur1]
             form = ("misread", zh, reading)
-        if found is None and form is not None and not (form[0] == "literal" and _sentence_initial(text, s1)):
+        if found is None and form is not None:
             syl = _given_syllables(w2)
-            if syl is not None and len(syl) <= 2:
+            if syl is not None and len(syl) <= 2 and w2 not in not_given_words():
+                initial = form[0] == "literal" and _sentence_initial(text, s1)
                 found = RomanizedName(s1, e2, text[s1:e2], form[2], w1, _fold(w2), w2, syl,
-                                      surname_form=form[0])
+                                      surname_form=form[0], initial=initial)
         if found is None and sur2 in surnames and sur1 not in surnames:
             syl = _given_syllables(w1)
             if syl is not None and len(syl) >= 2 and "-" not in w2:
@@ -230,7 +241,8 @@ def find_names(text: str) -> list[RomanizedName]:
             i += 2
         else:
             i += 1
-    return out
+    mid_sentence = {n.surface for n in out if n.surname_form == "literal" and not n.initial}
+    return [n for n in out if not n.initial or literal_at_start or n.surface in mid_sentence]
 
 
 def _syllable_edit(garble: str, syllables: tuple[str, ...]) -> bool:
@@ -400,9 +412,9 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
     only valid given name of the same surname in the document (0.85 for a character edit, 0.75 for a
     syllable edit).
     """
-    names = find_names(doc.norm_text)
-    out: list[NameCorrection] = []
     source = source_names(doc.source_text, use_zh_stage) if doc.source_text else ()
+    names = find_names(doc.norm_text, literal_at_start=bool(source))
+    out: list[NameCorrection] = []
     valid_by_surname: dict[str, dict[str, list[RomanizedName]]] = {}
     for n in names:
         if n.valid:
