@@ -17,7 +17,7 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -28,18 +28,21 @@ ENTITY_TYPES = ("person", "title", "government", "organization", "enterprise", "
 LANGS = ("zh", "en")
 
 
+class _Summable:
+    """Counters that add up field by field over documents."""
+
+    def add(self, other: "_Summable") -> None:
+        for f in fields(self):  # type: ignore[arg-type]
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
 @dataclass
-class Counts:
+class Counts(_Summable):
     """True positives, false positives, false negatives of one category."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
-
-    def add(self, other: "Counts") -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
 
     @property
     def precision(self) -> float:
@@ -243,19 +246,13 @@ def correction_agrees(text: str, gold: dict[str, Any], pred: dict[str, Any]) -> 
 
 
 @dataclass
-class CorrectionCounts:
+class CorrectionCounts(_Summable):
     """Precision is over predicted edits, recall over gold edits (one prediction may fix two)."""
 
     predicted: int = 0
     right: int = 0
     gold: int = 0
     recalled: int = 0
-
-    def add(self, other: "CorrectionCounts") -> None:
-        self.predicted += other.predicted
-        self.right += other.right
-        self.gold += other.gold
-        self.recalled += other.recalled
 
     @property
     def precision(self) -> float:

@@ -150,6 +150,12 @@ def test_official_scoring_folds_names_and_titles():
     assert ev.title_key("市委副书记") != ev.title_key("市委书记")
 
 
+def _edits(text, gold, pred, **kw):
+    """(predicted, right, recalled) of one document."""
+    c, _, _ = ev.score_corrections(text, gold, pred, **kw)
+    return c.predicted, c.right, c.recalled
+
+
 def test_correction_scoring():
     text = "promote The output and the the city"
     gold = [{"start": 8, "end": 11, "original": "The", "replacement": "the", "kind": "case"},
@@ -159,17 +165,13 @@ def test_correction_scoring():
     assert (c.precision, c.recall) == (1.0, 1.0) and rec == tot
     # Deleting the second "the " is the same edit written differently.
     other_form = [{"start": 26, "end": 30, "replacement": "", "rule": "x"}]
-    c, _, _ = ev.score_corrections(text, gold, other_form)
-    assert (c.right, c.recalled) == (1, 1)
+    assert _edits(text, gold, other_form) == (1, 1, 1)
     wrong = [{"start": 12, "end": 18, "replacement": "outputs", "rule": "x"},
              {"start": 8, "end": 11, "replacement": "A", "rule": "x"}]
-    c, _, _ = ev.score_corrections(text, gold, wrong)
-    assert (c.predicted, c.right, c.recalled) == (2, 0, 0)
+    assert _edits(text, gold, wrong) == (2, 0, 0)
     normalized = [{"start": 0, "end": 1, "replacement": "P", "rule": "normalize.width"}]
-    c, _, _ = ev.score_corrections(text, gold, normalized)
-    assert c.predicted == 0
-    c, _, _ = ev.score_corrections(text, gold, normalized, include_normalization=True)
-    assert (c.predicted, c.right) == (1, 0)
+    assert _edits(text, gold, normalized) == (0, 0, 0)
+    assert _edits(text, gold, normalized, include_normalization=True) == (1, 0, 0)
 
 
 def test_gold_scored_against_itself_is_perfect(gold, inputs):
@@ -196,12 +198,10 @@ def test_correction_alternatives_and_partial_fixes():
             {"start": 33, "end": 72, "original": "carbon reach peak carbon neutralization",
              "replacement": "carbon peak and carbon neutrality", "kind": "term"}]
     alt = [{"start": 4, "end": 19, "replacement": "district head", "rule": "x"}]
-    c, _, _ = ev.score_corrections(text, gold, alt)
-    assert (c.right, c.recalled) == (1, 1)
+    assert _edits(text, gold, alt) == (1, 1, 1)
     partial = [{"start": 33, "end": 50, "replacement": "carbon peaking", "rule": "x"},
                {"start": 51, "end": 72, "replacement": "carbon neutrality", "rule": "x"}]
-    c, _, _ = ev.score_corrections(text, gold, partial)
-    assert (c.predicted, c.right, c.recalled) == (2, 0, 0)
+    assert _edits(text, gold, partial) == (2, 0, 0)
 
 
 def test_title_folding_keeps_distinct_titles_apart():
