@@ -128,6 +128,23 @@ def _features():
     )
 
 
+CACHE_PREFIX = ".govpipe-cache-"
+
+
+def _remove_stale_caches(folder: Path) -> None:
+    """Arrow caches left by killed runs (their process is gone) are removed; live runs' are kept."""
+    for path in folder.glob(f"{CACHE_PREFIX}*"):
+        pid = path.name[len(CACHE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 def _pending_rows(inputs: list[str], done: frozenset[str]) -> Iterator[dict[str, Any]]:
     for rec in read_inputs(inputs):
         if rec.id not in done:
@@ -165,7 +182,8 @@ def run(
     else:
         out.write_text("", encoding="utf-8")
 
-    cache_dir = tempfile.mkdtemp(prefix=".govpipe-cache-", dir=out.parent)
+    _remove_stale_caches(out.parent)
+    cache_dir = tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{os.getpid()}-", dir=out.parent)
     try:
         try:
             ds = datasets.Dataset.from_generator(

@@ -56,6 +56,7 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path, light_config_file):
     resumed = run(["run", str(corpus), "-o", str(out), "--config", cfg, "--resume"])
     assert resumed.returncode == 0, resumed.stderr
     assert out.read_text(encoding="utf-8") == full.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".govpipe-cache-*")), "the killed run's cache is cleaned up"
 
 
 def test_resume_of_complete_output_changes_nothing(tmp_path, light_config_file):
