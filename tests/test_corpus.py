@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -237,3 +238,19 @@ def test_command_line_on_a_prediction_file(gold, inputs, tmp_path, capsys):
     assert sum(c["fp"] for lang in figures["entities"].values() for c in lang.values()) == 0
     assert n_gold > missed
     assert figures["corrections"]["right"] == figures["corrections"]["predicted"]
+
+
+def test_party_committee_ranks_keep_their_committee(gold, inputs):
+    """Convention (corpora/README.md): `市委副书记` is one title, never `市委` + `副书记`; likewise in English."""
+    party_body_zh = re.compile(r"(省委|市委|县委|区委|地委|党工委|纪委)$")
+    for g in gold:
+        text = inputs[g["id"]]["text"]
+        ents = g["entities"]
+        for a, b in zip(ents, ents[1:]):
+            if g["lang"] == "zh" and a["type"] == "government" and b["type"] == "title":
+                assert not (a["end"] == b["start"] and party_body_zh.search(a["text"])
+                            and b["text"] in ("书记", "副书记", "常委")), (g["id"], a, b)
+            if g["lang"] == "en" and a["type"] == "title" and b["type"] == "government":
+                between = text[a["end"]:b["start"]]
+                assert not (between.strip() in ("of", "of the") and "Party" in b["text"]
+                            and a["text"].lower().endswith("secretary")), (g["id"], a, b)
