@@ -412,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpora", type=Path, default=CORPORA, help="corpus folder with gold.json (default: corpora/)")
     ap.add_argument("--include-normalization", action="store_true",
                     help="also score corrections whose rule starts with 'normalize.'")
+    ap.add_argument("--min-confidence", type=float, default=0.0,
+                    help="score only predicted corrections with at least this confidence (precision/recall trade-off)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--errors", action="store_true", help="also list every missed and spurious item per document")
     args = ap.parse_args(argv)
@@ -430,6 +432,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         raw_preds = run_pipeline(inputs)
     preds = index_predictions(raw_preds, texts)
+    if args.min_confidence > 0:
+        for rec in preds.values():
+            rec["corrections"] = [c for c in rec.get("corrections", [])
+                                  if float(c.get("confidence", 1.0)) >= args.min_confidence]
     for gid, rec in preds.items():
         if rec.get("text") not in (None, texts[gid]):
             print(f"warning: predicted text of {gid} differs from the corpus; offsets may not line up", file=sys.stderr)
