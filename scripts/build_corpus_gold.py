@@ -168,9 +168,13 @@ def read_source(path: Path) -> dict[str, Any]:
     record: dict[str, Any] = {"id": header["id"], "text": parsed.text, "meta": meta}
     if source_text:
         record["source_text"] = source_text
+    split = header.get("split", "dev")
+    if split not in ("dev", "test"):
+        raise CorpusSourceError(f"{path}: split must be dev or test, not {split!r}")
     gold = {
         "id": header["id"],
         "lang": header["lang"],
+        "split": split,
         "file": "sample.jsonl" if header["format"] == "jsonl" else f"txt/{header['id']}.txt",
         "entities": parsed.entities,
         "officials": parse_officials(sections.get("officials", ""), str(path)),
@@ -182,7 +186,8 @@ def read_source(path: Path) -> dict[str, Any]:
 def stats_table(gold: list[dict[str, Any]], sample_jsonl: str) -> str:
     """Counts per language: documents, inputs with source_text, plain-text files, entities, officials, edits."""
     with_source = {json.loads(line)["id"] for line in sample_jsonl.splitlines() if "source_text" in json.loads(line)}
-    rows = [("documents", lambda g: 1), ("with source_text", lambda g: g["id"] in with_source),
+    rows = [("documents", lambda g: 1), ("test split", lambda g: g["split"] == "test"),
+            ("with source_text", lambda g: g["id"] in with_source),
             ("as .txt", lambda g: g["file"] != "sample.jsonl"),
             ("without corrections", lambda g: g["lang"] == "en" and not g["corrections"])]
     rows += [(t, lambda g, t=t: sum(e["type"] == t for e in g["entities"])) for t in ENTITY_TYPES]

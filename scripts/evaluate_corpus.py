@@ -291,6 +291,7 @@ class Report:
     by_kind: list[tuple[str, int, int]]
     missing: list[str]
     docs: dict[str, int]
+    split: str = "all"
 
 
 def evaluate(
@@ -351,7 +352,7 @@ def entity_table(counts: dict[str, Counts]) -> list[str]:
 
 
 def render(report: Report) -> str:
-    out = ["# Bundled corpus evaluation", ""]
+    out = [f"# Bundled corpus evaluation ({report.split} documents)", ""]
     out.append(f"Documents: {report.docs.get('zh', 0)} Chinese, {report.docs.get('en', 0)} English.")
     if report.missing:
         out.append(f"**No prediction for {len(report.missing)} document(s)** (scored as empty): {', '.join(report.missing)}")
@@ -412,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpora", type=Path, default=CORPORA, help="corpus folder with gold.json (default: corpora/)")
     ap.add_argument("--include-normalization", action="store_true",
                     help="also score corrections whose rule starts with 'normalize.'")
+    ap.add_argument("--split", choices=("all", "dev", "test"), default="all",
+                    help="score only the documents of one split (corpora/README.md: tune on dev, report test)")
     ap.add_argument("--min-confidence", type=float, default=0.0,
                     help="score only predicted corrections with at least this confidence (precision/recall trade-off)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
@@ -422,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {gold_path} not found; run scripts/build_corpus_gold.py", file=sys.stderr)
         return 2
     gold = read_jsonl(gold_path)
+    if args.split != "all":
+        gold = [g for g in gold if g.get("split", "dev") == args.split]
     inputs = corpus_inputs(args.corpora, gold)
     texts = {r["id"]: r["text"] for r in inputs}
     if args.pred:
@@ -440,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         if rec.get("text") not in (None, texts[gid]):
             print(f"warning: predicted text of {gid} differs from the corpus; offsets may not line up", file=sys.stderr)
     report = evaluate(gold, preds, texts, args.include_normalization)
+    report.split = args.split
     print(render(report), end="")
     if args.errors:
         print(render_errors(gold, preds, texts, args.include_normalization), end="")
