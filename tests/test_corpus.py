@@ -66,6 +66,9 @@ def test_size_and_language_mix(gold, inputs):
     assert sum("source_text" in inputs[g["id"]] for g in en) >= 12
     assert any(not g["corrections"] for g in en), "clean English documents test precision"
     assert {g["file"] != "sample.jsonl" for g in gold} == {True, False}
+    test = [g for g in gold if g["split"] == "test"]
+    assert len(test) >= 12 and {g["lang"] for g in test} == {"zh", "en"}
+    assert {g["split"] for g in gold} == {"dev", "test"}
 
 
 def test_every_span_matches_its_text(gold, inputs):
@@ -228,6 +231,8 @@ def test_command_line_on_a_prediction_file(gold, inputs, tmp_path, capsys):
                    "corrections": [dict(c, rule="gold") for c in g["corrections"]]}
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     out_json = tmp_path / "figures.json"
+    assert ev.main(["--pred", str(pred_path), "--split", "test"]) == 0
+    assert "(test documents)" in capsys.readouterr().out
     assert ev.main(["--pred", str(pred_path), "--json", str(out_json), "--errors"]) == 0
     printed = capsys.readouterr().out
     assert "No prediction" not in printed and "## Errors" in printed
