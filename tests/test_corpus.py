@@ -81,6 +81,14 @@ def test_every_span_matches_its_text(gold, inputs):
             assert text[c["start"] : c["end"]] == c["original"], (g["id"], c)
 
 
+def test_no_accidental_artifacts_outside_gold(gold, inputs):
+    """A doubled full stop or a double space is an MT artifact only where the gold says so."""
+    for g in gold:
+        text = inputs[g["id"]]["text"]
+        for m in re.finditer(r"(?<!\.)\.\.(?!\.)|(?<=\S)  (?=\S)", text):
+            assert any(c["start"] <= m.start() < c["end"] for c in g["corrections"]), (g["id"], m.start())
+
+
 def test_spans_do_not_overlap(gold):
     for g in gold:
         for kind in ("entities", "corrections"):
