@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .romanize import split_pinyin
+
 ArtifactFix = tuple[int, int, str, str, float]
 
 # Closed-class words that are never proper nouns on their own, so a capital in mid-sentence is an
@@ -24,6 +26,20 @@ FUNCTION_WORDS = frozenset(
     whose whom while when where also more most all every each both such than then there it they we""".split()
 )
 
+# Verbs and adverbs of the government-news register: capitalized after "should", "to", "and" or a
+# comma and before a lowercase word, they are a lost clause boundary, not a name ("should Further
+# optimize", "to Implement the policies"). Convention-capitalized nouns (Party, Committee) are absent.
+CLAUSE_WORDS = frozenset(
+    """accelerate achieve actively adhere adjust advance attach balance be become boost build carry
+    coordinate consolidate continue continuously create cultivate deepen develop do effectively
+    encourage enhance ensure establish expand explore firmly focus follow form fully further give
+    guarantee guide help implement improve increase integrate intensify make optimize organize
+    persist play prevent promote protect provide pursue push put raise realize reduce reform
+    resolutely resolve serve set speed stabilize steadily step stick strengthen strictly strive
+    support take thoroughly tighten unswervingly upgrade vigorously work""".split()
+)
+_CLAUSE_LEAD = frozenset("should must will shall can could would may might to and or also further".split())
+
 # Words whose doubling is ordinary English ("that that", "had had", "very very", "bye bye").
 LEGIT_DOUBLES = frozenset(
     """that had is do does did no very so bye ha far more many well again round over out on by
@@ -31,10 +47,12 @@ LEGIT_DOUBLES = frozenset(
 )
 
 _STRAY_CAPITAL = re.compile(r"(?<=[a-z][a-z] )([A-Z][a-z]{0,5})(?= [a-z])")
+_STRAY_CLAUSE_WORD = re.compile(r"(?:\b([a-z]+) |, )([A-Z][a-z]+)(?= [a-z])")
 _DOUBLED_WORD = re.compile(r"\b([A-Za-z]+)([ \t]+)([A-Za-z]+)\b")
-_DOUBLED_NAME = re.compile(
-    r"\b((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){1,2})([ \t]+|, )((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){1,2})\b"
-)
+# A run of capitalized words on one line, in which a repeated 2-3 word name is an MT artifact
+# ("Secretary Wu Zhengyang Wu Zhengyang delivered").
+_CAPITAL_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){3,}\b")
+_WORD_SPAN = re.compile(r"[A-Za-z]+")
 _NAME = r"[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?"
 _NAME_IN_LIST = re.compile(rf"(?<![A-Za-z] )\b({_NAME}), ")
 # A comma or semicolon with space before it, none after it, or doubled ("Xingtai ,and", "spoke,,then").
@@ -42,7 +60,16 @@ _COMMA = re.compile(r"(?<=[A-Za-z)\]\"”’])([ \t]*)([,;])((?:[ \t]*[,;])*)([ 
 _PERIOD_NO_SPACE = re.compile(r"(?<=[a-z]{2})[ \t]*([.!?])(?=[A-Z][a-z]{2})")
 _SPACE_BEFORE_STOP = re.compile(r"(?<=[A-Za-z)\]\"”’])[ \t]+([.!?])(?=\s|$)")
 _DOUBLED_STOP = re.compile(r"(?<=[A-Za-z])\.\.(?!\.)")
+_DOUBLE_SPACE = re.compile(r"(?<=[a-z,\-])[ ]{2,}(?=[a-z])")
 _SENTENCE_END = re.compile(r"[.!?]")
+
+
+def _in_headline(text: str, i: int) -> bool:
+    """Title-case lines (headlines) capitalize function words and verbs on purpose."""
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    words = re.findall(r"[A-Za-z]+", text[start : end if end >= 0 else len(text)])
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) * 2 > len(words)
 
 
 def stray_capitals(text: str) -> list[ArtifactFix]:
@@ -51,9 +78,18 @@ def stray_capitals(text: str) -> list[ArtifactFix]:
     out: list[ArtifactFix] = []
     for m in _STRAY_CAPITAL.finditer(text):
         word = m.group(1)
-        if word.lower() not in FUNCTION_WORDS:
+        if word.lower() not in FUNCTION_WORDS or _in_headline(text, m.start()):
             continue
         out.append((m.start(1), m.end(1), word.lower(), "artifact.stray_capital", 0.85))
+    seen = {f[0] for f in out}
+    for m in _STRAY_CLAUSE_WORD.finditer(text):
+        word, lead = m.group(2), m.group(1)
+        if m.start(2) in seen or word.lower() not in CLAUSE_WORDS | FUNCTION_WORDS:
+            continue
+        if lead is not None and lead not in _CLAUSE_LEAD or _in_headline(text, m.start()):
+            continue
+        out.append((m.start(2), m.end(2), word.lower(), "artifact.stray_capital", 0.8))
+    out.sort()
     return out
 
 
@@ -74,12 +110,23 @@ def doubled_words(text: str) -> list[ArtifactFix]:
             conf = 0.9
         elif first.islower() and second.islower() and len(low) >= 5:
             conf = 0.7
+        elif len(low) >= 5 and first == second and split_pinyin(low) is None:
+            conf = 0.7  # "Jinjiang Experience Experience"; a doubled romanized name ("Ling Ling") stays
         else:
-            continue  # "Ling Ling", "Baden Baden": single capitalized doubles are often names
+            continue
         out.append((m.end(1), m.end(3), "", "artifact.doubled_word", conf))
-    for m in _DOUBLED_NAME.finditer(text):
-        if m.group(1) == m.group(3) and m.group(1).split()[0].lower() not in FUNCTION_WORDS:
-            out.append((m.end(1), m.end(3), "", "artifact.doubled_word", 0.8))
+    for run in _CAPITAL_RUN.finditer(text):
+        words = list(_WORD_SPAN.finditer(run.group()))
+        i = 0
+        while i < len(words):
+            for k in (3, 2):
+                a, b = words[i : i + k], words[i + k : i + 2 * k]
+                if len(b) == k and [w.group() for w in a] == [w.group() for w in b]:
+                    start = run.start() + a[-1].end()
+                    out.append((start, run.start() + b[-1].end(), "", "artifact.doubled_word", 0.8))
+                    i += 2 * k - 1
+                    break
+            i += 1
     return out
 
 
@@ -122,6 +169,8 @@ def spacing(text: str) -> list[ArtifactFix]:
         out.append((m.start(), m.end(), m.group(1), "artifact.spacing", 0.9))
     for m in _DOUBLED_STOP.finditer(text):
         out.append((m.start(), m.end(), ".", "artifact.spacing", 0.85))
+    for m in _DOUBLE_SPACE.finditer(text):
+        out.append((m.start(), m.end(), " ", "artifact.spacing", 0.8))
     return out
 
 

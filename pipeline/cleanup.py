@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from .artifacts import ARTIFACT_RULES, find_artifacts
 from .doc import Doc
 from .errors import ConfigError
-from .glossary import Glossary, GlossaryMatch, load_glossary, normalize_source, stem
+from .glossary import NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
 from .registry import Stage, register_stage
+from .resources import read_tsv
+from .romanize import split_pinyin
 
-RULE_FAMILIES = ("glossary", "names", "artifacts")
+RULE_FAMILIES = ("glossary", "names", "places", "artifacts")
 CONTEXT_WINDOW = 8  # words either side of an ambiguous variant searched for a context word
 
 # Confidence of a glossary repair by evidence: (source given, zh found in source, ambiguous variant).
@@ -140,22 +143,97 @@ class _Words:
 
 
 def _absorb_echo(text: str, start: int, end: int, replacement: str) -> tuple[int, int]:
-    """Widen the span over a neighbouring word that the replacement repeats, so that "the leading
-    stump industry faucet" becomes "the leading", not "the leading leading"."""
-    words = _WORD.findall(replacement)
-    if not words:
-        return start, end
-    before = re.search(r"([^\W_]+)[ \t]+$", text[max(0, start - 40) : start])
-    if before and before.group(1).lower() == words[0].lower():
-        start -= len(before.group(0))
-    after = re.match(r"[ \t]+([^\W_]+)\b", text[end : end + 40])
-    if after and after.group(1).lower() == words[-1].lower():
-        end += len(after.group(0))
+    """Widen the span over neighbouring words that the replacement repeats, so that "the leading
+    stump industry faucet" becomes "the leading" (not "the leading leading") and "industrial chain
+    chain length system" becomes "industrial chain leader system"."""
+    rep = [w.lower() for w in _WORD.findall(replacement)]
+    before = list(_WORD.finditer(text, max(0, start - 60), start))
+    for k in range(min(3, len(rep), len(before)), 0, -1):
+        tail = before[-k:]
+        if [m.group().lower() for m in tail] == rep[:k] and re.fullmatch(
+            r"[ \t]+", text[tail[-1].end() : start]
+        ) and all(re.fullmatch(r"[ \t]+", text[a.end() : b.start()]) for a, b in zip(tail, tail[1:])):
+            start = tail[0].start()
+            break
+    after = list(_WORD.finditer(text, end, min(len(text), end + 60)))[:3]
+    for k in range(min(3, len(rep), len(after)), 0, -1):
+        head = after[:k]
+        if [m.group().lower() for m in head] == rep[-k:] and re.fullmatch(
+            r"[ \t]+", text[end : head[0].start()]
+        ) and all(re.fullmatch(r"[ \t]+", text[a.end() : b.start()]) for a, b in zip(head, head[1:])):
+            end = head[-1].end()
+            break
     return start, end
+
+
+def _keep_group_suffix(replacement: str, surface: str) -> str:
+    """"River Steel Group" → "HBIS Group", not "HBIS": the text's group/company word stays."""
+    last = _WORD.findall(surface)[-1]
+    if last.lower() in ("group", "company", "corporation", "holdings") and not replacement.lower().endswith(
+        last.lower()
+    ):
+        return f"{replacement} {last}"
+    return replacement
+
+
+_LEGAL_SUFFIXES = frozenset(
+    "co company corporation corp group ltd limited inc holdings holding plc llc shares".split()
+)
+
+
+def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
+    """A one-word literal company or place name glued to other capitalized words ("Wuzhou Hengda
+    Titanium Dioxide") is part of a different name; only legal suffixes ("Co., Ltd.") may follow."""
+    if " " in text[m.start : m.end].strip():
+        return False  # multi-word literal renderings ("Ningde Times") are specific enough
+    prev = re.search(r"([^\W_]+)[ \t]+$", text[max(0, m.start - 40) : m.start])
+    if prev and prev.group(1)[:1].isupper() and not _SENTENCE_START.search(
+        text, 0, m.start - len(prev.group(0))
+    ):
+        return True
+    nxt = re.match(r"[ \t]+([^\W_]+)", text[m.end : m.end + 40])
+    return bool(nxt and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in _LEGAL_SUFFIXES)
 
 
 def _contains(outer: GlossaryMatch, inner: GlossaryMatch) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
+
+
+PLACE_SUFFIXES = ("City", "County", "District", "Province", "Prefecture", "Town", "Township", "New Area")
+_SPLIT_PLACE = re.compile(
+    r"\b((?:[A-Z][a-z]{0,5} ){1,3}[A-Z][a-z]{0,5}) (" + "|".join(PLACE_SUFFIXES) + r")\b"
+)
+
+
+@lru_cache(maxsize=1)
+def _place_bases() -> dict[str, str]:
+    """Folded one-word English place names ("zibo") → their spelling ("Zibo"), from models/en_places.tsv."""
+    out: dict[str, str] = {}
+    for row in read_tsv("en_places.tsv"):
+        name = row[0]
+        if " " not in name and len(name) >= 4:
+            out.setdefault(name.lower().replace("'", ""), name)
+    return out
+
+
+def split_place_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
+    """ "Zi Bo City" → "Zibo City", "Cao Fei Dian District" → "Caofeidian District": a place name
+    whose pinyin syllables MT wrote as separate words, before a place suffix (so a person called
+    "Li Xian" is left alone)."""
+    bases = _place_bases()
+    out = []
+    for m in _SPLIT_PLACE.finditer(text):
+        words = m.group(1).split(" ")
+        for k in range(len(words) - 1):  # the longest syllable run that ends at the suffix
+            run = words[k:]
+            if not all(split_pinyin(w.lower()) == [w.lower()] for w in run):
+                continue
+            name = bases.get("".join(run).lower())
+            if name is not None:
+                start = m.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+                out.append((start, m.end(1), name, "place.split", 0.8))
+                break
+    return out
 
 
 @register_stage("cleanup")
@@ -164,8 +242,8 @@ class TranslationCleanup(Stage):
 
     `glossary`: extra glossary TSV files (same format as `models/glossary.tsv`), added to / overriding
     the bundled entries. `min_confidence`: corrections below it are dropped. `rules`: the rule families
-    to run: "glossary", "names", "artifacts", or single artifact rules ("stray_capital",
-    "doubled_word", "doubled_name", "spacing").
+    to run: "glossary", "names" (romanized person names), "places" (split place names), "artifacts",
+    or single artifact rules ("stray_capital", "doubled_word", "doubled_name", "spacing").
     """
 
     requires = ("norm_text", "lang", "tokens")
@@ -212,6 +290,8 @@ class TranslationCleanup(Stage):
                 for c in correct
             ):
                 continue
+            if m.entry.type in NAME_TYPES and _inside_other_name(text, m):
+                continue
             conf = self._confidence(m, source, words)
             if conf is None:
                 continue
@@ -224,6 +304,8 @@ class TranslationCleanup(Stage):
             surface = text[start:end]
             replacement = m.variant.replacement or m.entry.canonical  # type: ignore[union-attr]
             replacement = inflect_like(replacement, surface, m.variant.text)  # type: ignore[union-attr]
+            if m.entry.type == "enterprise":
+                replacement = _keep_group_suffix(replacement, surface)
             start, end = _absorb_echo(text, start, end, replacement)
             replacement = match_case(
                 replacement, text[start:end], bool(_SENTENCE_START.search(text, 0, start))
@@ -255,6 +337,8 @@ class TranslationCleanup(Stage):
             from .names_en import name_corrections
 
             candidates += name_corrections(doc)
+        if "places" in self.rules:
+            candidates += split_place_corrections(doc.norm_text)
         if self.artifact_rules:
             candidates += find_artifacts(doc.norm_text, self.artifact_rules)
         for start, end, replacement, rule, confidence in candidates:

@@ -172,12 +172,10 @@ class Glossary:
             gap = "" if k == 0 else gap_kind(phrase, spans[k - 1][1], spans[k][0]) or " "
             node = node.children.setdefault(gap + stem(w), _Node())
         exact = tuple(words) if variant is not None and variant.case_sensitive else None
-        # A literal rendering of a name is a name in the MT output too: its capitals must be there
-        # ("Purple Light Group" is 紫光, "purple light" is light).
+        # A literal rendering of a name is a name in the MT output too: it starts with a capital
+        # ("Purple Light Group" is 紫光, "a purple light group" is not; "Ningde era" still is 宁德时代).
         caps = (
-            tuple(w[:1].isupper() for w in words)
-            if variant is not None and entry.type in NAME_TYPES
-            else None
+            (words[0][:1].isupper(),) if variant is not None and entry.type in NAME_TYPES else None
         )
         if not any(h[0] is entry and h[3] == exact and h[4] == caps for h in node.hits):
             node.hits.append((entry, kind, variant, exact, caps))

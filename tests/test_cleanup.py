@@ -129,3 +129,31 @@ def test_rules_option_and_language():
         TranslationCleanup(rules=("magic",))
     with pytest.raises(ConfigError):
         TranslationCleanup(min_confidence=2)
+
+
+def test_clause_words_capitalized_mid_sentence():
+    text = "departments should Further optimize the environment, And form a system.\nHow to Build a Better City"
+    assert [(f[2]) for f in stray_capitals(text)] == ["further", "and"]
+    assert stray_capitals("we went to Beijing on Monday") == []
+
+
+def test_repeated_name_inside_a_title_run():
+    text = "Municipal Party Secretary Wu Zhengyang Wu Zhengyang delivered a speech."
+    assert [text[s:e] for s, e, *_ in doubled_words(text)] == [" Wu Zhengyang"]
+
+
+def test_literal_company_names_keep_group_word_and_skip_other_names():
+    assert fixes(clean("a project of River Steel Group and others")) == [("River Steel Group", "HBIS Group")]
+    # A one-word literal name glued to other capitalized words belongs to another company.
+    assert fixes(clean("Wuzhou Hengda Titanium Dioxide Co., Ltd. spoke")) == []
+    assert fixes(clean("Hengda Group was restructured.")) == [("Hengda Group", "Evergrande Group")]
+
+
+def test_split_place_names_are_joined_before_a_place_suffix():
+    assert fixes(clean("On April 18, Zi Bo City held a meeting.", rules=("places",))) == [("Zi Bo", "Zibo")]
+    assert clean("Vice Mayor Li Xian attended.", rules=("places",)).corrections == []
+
+
+def test_echo_over_two_words():
+    doc = clean("implement the industrial chain chain length system fully")
+    assert fixes(doc) == [("industrial chain chain length system", "industrial chain leader system")]
