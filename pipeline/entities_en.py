@@ -14,6 +14,7 @@ is found in `source_text` (see `pipeline.align`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,7 +37,8 @@ _PRIORITY = {"glossary": 0, "place": 1, "title": 2, "government": 3, "person": 4
              "organization": 6}
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an"}
 _CAPWORD = r"(?:[A-Z][A-Za-z'’&.\-]*[A-Za-z]|[A-Z])"
-_CAPPHRASE = rf"{_CAPWORD}(?:(?:\s+(?:and|&|of|for|the)\s+|\s+){_CAPWORD})*"
+# Bounded, so that a run of capitalized words never makes a match span a whole document.
+_CAPPHRASE = rf"{_CAPWORD}(?:(?:\s+(?:and|&|of|for|the)\s+|\s+){_CAPWORD}){{0,8}}"
 
 
 def _alt(phrases: Iterable[str]) -> str:
@@ -451,8 +453,8 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
     for n in find_names(text, literal_at_start=True):
         if n.initial and (n.start, n.end) not in name_fix_spans:
             continue  # "Solution Hongmei" at a sentence start only when a repair vouches for it
-        before = text[: n.start].rstrip()
-        titled = len(before) in title_ends and len(text[: n.start]) - len(before) <= 1
+        gap = len(text[max(0, n.start - 2) : n.start]) - len(text[max(0, n.start - 2) : n.start].rstrip())
+        titled = gap <= 1 and n.start - gap in title_ends
         if n.valid:
             out.append(Candidate("person", n.start, n.end, "rule", 0.9, n.canonical, origin="name"))
         elif (n.start, n.end) in name_fix_spans or titled:
@@ -460,7 +462,7 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
     return out
 
 
-_PREV_WORD = re.compile(r"(?:^|(?<=\s))([A-Za-z]+)\s+$")
+_PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\s+$")
 _TITLE_PREFIX_WORDS = {"municipal", "county", "district", "provincial", "city", "township", "town", "village",
                        "general", "total", "chief", "deputy", "vice", "executive"}
 _NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
@@ -483,10 +485,11 @@ def find_glossary(text: str, glossary) -> list[Candidate]:
         if etype == "title":
             # "county general river length": level and rank words before the phrase belong to it.
             while True:
-                w = _PREV_WORD.search(text, 0, start)
+                lo = max(0, start - 40)
+                w = _PREV_WORD.search(text[lo:start])
                 if not w or w.group(1).lower() not in _TITLE_PREFIX_WORDS:
                     break
-                start = w.start(1)
+                start = lo + w.start(1)
             if text[start].islower() and not _NAME_NEXT.match(text, m.end):
                 continue  # a lower-case role word not followed by a name is generic ("river chiefs")
         out.append(Candidate(etype, start if etype == "title" else m.start, m.end, "glossary",
@@ -543,7 +546,7 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
     Jinan Municipal People's Congress", "People's Government of Inner Mongolia Autonomous Region");
     and a body never runs over "and" into the next name ("Bureau of Commerce and Qingdao Customs")."""
     starts = {c.start for c in cands if c.type in ("organization", "enterprise", "place", "person", "title")}
-    stops = {c.start for c in cands if c.type in ("person", "title")}
+    stops = sorted({c.start for c in cands if c.type in ("person", "title") and c.start and text[c.start - 1].isspace()})
     for c in cands:
         if c.type not in ("government", "organization", "place") or c.source != "rule":
             continue
@@ -551,15 +554,19 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
             if m.end() in starts:
                 c.end = m.start()
                 break
-        inner = [x for x in stops if c.start < x < c.end and text[x - 1].isspace()]
-        if inner:
-            c.end = len(text[: min(inner)].rstrip())
+        i = bisect.bisect_right(stops, c.start)
+        if i < len(stops) and stops[i] < c.end:
+            c.end = c.start + len(text[c.start : stops[i]].rstrip())
     bodies = sorted((c for c in cands if c.type == "government" and c.source == "rule"),
                     key=lambda c: (c.start, -c.end))
     by_start: dict[int, list[Candidate]] = {}
     for c in cands:
         if c.type in ("government", "place") and c.source != "model":
             by_start.setdefault(c.start, []).append(c)
+    place_by_end: dict[int, Candidate] = {}
+    for p in cands:
+        if p.type == "place":
+            place_by_end.setdefault(p.end, p)
     out = list(cands)
     for b in bodies:
         start, end = b.start, b.end
@@ -570,10 +577,9 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
             if m and m.end() in by_start:
                 end = max(x.end for x in by_start[m.end()])
                 changed = True
-        for p in cands:
-            if p.type == "place" and p.end < start and not text[p.end : start].strip(" ") and \
-                    start - p.end == 1:
-                start = p.start
+        before = place_by_end.get(start - 1)
+        if before is not None and text[start - 1] == " ":
+            start = before.start
         if (start, end) != (b.start, b.end):
             out.append(Candidate("government", start, end, "rule", b.score, None, b.zh_forms))
     return [c for c in out if c.origin != "prefix"]
@@ -583,25 +589,31 @@ def _yield_generic_words(cands: list[Candidate], text: str) -> None:
     """A title keeps its level word when a place before it ends with the same word: "Deqing County
     Party Secretary" is the place "Deqing" and the title "County Party Secretary" (the corpus
     convention, as 邢台市委副书记 is 邢台 + 市委副书记)."""
-    titles = [c for c in cands if c.type == "title"]
+    title_starts = {c.start for c in cands if c.type == "title"}
+    title_ends = {c.start: c.end for c in cands if c.type == "title"}
     for p in cands:
         if p.type != "place":
             continue
-        for t in titles:
-            if p.start < t.start < p.end <= t.end and text[t.start : p.end].lower() in _GENERIC_LEVEL:
-                p.end = len(text[: t.start].rstrip())
-                p.canonical = text[p.start : p.end]
-                break
+        word = re.search(r"(\S+)$", text[p.start : p.end])
+        if word is None:
+            continue
+        w_start = p.start + word.start(1)
+        if w_start > p.start and w_start in title_starts and p.end <= title_ends[w_start] \
+                and word.group(1).lower() in _GENERIC_LEVEL:
+            p.end = p.start + len(text[p.start : w_start].rstrip())
+            p.canonical = text[p.start : p.end]
 
 
 def resolve(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping selection: lexicon/rule candidates longest first (ties by type priority),
     then model candidates only where nothing was found."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # sorted starts of the taken, non-overlapping spans
+    ends: list[int] = []
 
     def free(c: Candidate) -> bool:
-        return all(c.end <= s or c.start >= e for s, e in taken)
+        i = bisect.bisect_left(starts, c.end)  # taken spans starting before c ends
+        return i == 0 or ends[i - 1] <= c.start
 
     ranked = sorted(
         (c for c in cands if c.source != "model"),
@@ -611,15 +623,22 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     for c in ranked + sorted((c for c in cands if c.source == "model"), key=lambda c: (-c.length, c.start)):
         if c.length > 0 and free(c):
             chosen.append(c)
-            taken.append((c.start, c.end))
+            i = bisect.bisect_left(starts, c.start)
+            starts.insert(i, c.start)
+            ends.insert(i, c.end)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
-def corrected(text_span: tuple[int, int], doc: Doc, corrections: list[Correction]) -> str:
-    """The span with every correction that lies inside it applied (the entity after cleanup)."""
+def corrected(text_span: tuple[int, int], doc: Doc, corrections: list[Correction],
+              starts: list[int] | None = None) -> str:
+    """The span with every correction that lies inside it applied (the entity after cleanup).
+    `corrections` are sorted by start; `starts` (their starts) makes the lookup logarithmic."""
     a, b = text_span
+    if starts is None:
+        starts = [c.start for c in corrections]
+    lo, hi = bisect.bisect_left(starts, a), bisect.bisect_right(starts, b)
     inside = [Correction(c.start - a, c.end - a, c.original, c.replacement, c.rule, c.confidence)
-              for c in corrections if c.start >= a and c.end <= b and c.end > c.start or
+              for c in corrections[lo:hi] if c.start >= a and c.end <= b and c.end > c.start or
               (c.start == c.end and a < c.start < b)]
     return apply_corrections(doc.text[a:b], inside)
 
@@ -673,10 +692,12 @@ class EnglishEntityExtractor(Stage):
             return doc
         chosen = [c for c in resolve(self.candidates(doc)) if c.score >= self.min_score]
         names = {(n.start, n.end): n for n in find_names(doc.norm_text)}
-        cleanup = [c for c in doc.corrections if not c.rule.startswith("normalize.")]
+        corrections = sorted(doc.corrections, key=lambda x: (x.start, x.end))
+        corr_starts = [x.start for x in corrections]
+        place_ends = {p.end: p for p in chosen if p.type == "place"}
         for c in chosen:
             a, b = doc.to_text_span(c.start, c.end)
-            after = corrected((a, b), doc, doc.corrections)
+            after = corrected((a, b), doc, corrections, corr_starts)
             canonical = after if after != doc.text[a:b] or c.canonical is None else c.canonical
             if c.source == "glossary" and c.canonical and c.origin == "variant":
                 canonical = c.canonical  # a garbled rendering: the glossary knows the right one
@@ -686,13 +707,13 @@ class EnglishEntityExtractor(Stage):
                 if doc.source_text:
                     zh = self._person_zh(names.get((c.start, c.end)), after, doc.source_text)
             elif c.type == "place" and c.canonical:
-                canonical = after if any(x.start >= a and x.end <= b for x in cleanup) else c.canonical
+                canonical = after if after != doc.text[a:b] else c.canonical
             elif c.type == "title":
                 # The surface (after cleanup) is the title; a glossary canonical only names a garble
                 # the cleanup left alone ("County length" → County Magistrate).
                 garble = c.source == "glossary" and c.origin == "variant" and after == doc.text[a:b]
                 canonical = canonical_title(c.canonical if garble and c.canonical else after)
-                level = self._place_level(chosen, c, doc.norm_text)
+                level = self._place_level(place_ends, c, doc.norm_text)
                 if level and _BARE_PARTY_RANK.fullmatch(canonical):
                     canonical = f"Secretary of the {level} Party Committee"
             if doc.source_text and zh is None and c.zh_forms:
@@ -701,18 +722,14 @@ class EnglishEntityExtractor(Stage):
         return doc
 
     @staticmethod
-    def _place_level(chosen: list[Candidate], title: Candidate, text: str) -> str | None:
-        """Level of a place written right before a title ("Deqing County Party Secretary" → County)."""
-        for p in chosen:
-            if p.type == "place" and p.end <= title.start and not text[p.end : title.start].strip():
-                last = text[p.start : p.end].rsplit(" ", 1)[-1].lower()
-                return _GENERIC_LEVEL.get(last)
-        return None
-
-    @staticmethod
-    def _level_of(title: str) -> str | None:
-        first = title.split(" ", 1)[0].lower()
-        return _GENERIC_LEVEL.get(first) or (first.capitalize() if first in title_lexicon().levels else None)
+    def _place_level(places: dict[int, Candidate], title: Candidate, text: str) -> str | None:
+        """Level of a place written right before a title ("Deqing County Party Secretary" → County);
+        `places` maps end offsets to place candidates."""
+        gap = len(text[max(0, title.start - 3) : title.start]) - len(text[max(0, title.start - 3) : title.start].rstrip())
+        p = places.get(title.start - gap)
+        if p is None:
+            return None
+        return _GENERIC_LEVEL.get(text[p.start : p.end].rsplit(" ", 1)[-1].lower())
 
     @staticmethod
     def _person_zh(name: RomanizedName | None, after: str, source_text: str) -> str | None:

@@ -155,8 +155,10 @@ def not_given_words() -> frozenset[str]:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?。！？:：\"“\n"
+    before = text[max(0, start - 200) : start].rstrip()
+    if not before:
+        return True
+    return before[-1] in ".!?。！？:：\"“\n"
 
 
 def _fold(word: str) -> str:

@@ -17,6 +17,7 @@ the body inside a committee title ("Municipal Party Committee").
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .doc import Doc, Entity, Official
@@ -106,16 +107,19 @@ def link_officials(doc: Doc) -> list[Official]:
     text = doc.text
     ents = sorted(doc.entities, key=lambda e: (e.start, e.end))
     persons = [e for e in ents if e.type == "person"]
+    starts = [p.start for p in persons]
+    ends = sorted((p.end, i) for i, p in enumerate(persons))
+    end_keys = [e for e, _ in ends]
     found: list[Official] = []
     for chain in _chains(ents, text):
         first, last = chain[0], chain[-1]
-        after = [p for p in persons if p.start >= last.end]
-        nxt = after[0] if after else None
+        i = bisect.bisect_left(starts, last.end)
+        nxt = persons[i] if i < len(persons) else None
         if nxt is not None and _BEFORE_NAME.fullmatch(text, last.end, nxt.start):
             found.append(_person_official(nxt, chain))
             continue
-        before = [p for p in persons if p.end <= first.start]
-        prev = before[-1] if before else None
+        j = bisect.bisect_right(end_keys, first.start)
+        prev = persons[ends[j - 1][1]] if j else None
         if prev is not None and _AFTER_NAME.fullmatch(text, prev.end, first.start):
             found.append(_person_official(prev, chain))
     # Untitled mentions of a person who is an official elsewhere in the document are mentions too.

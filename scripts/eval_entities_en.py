@@ -91,6 +91,28 @@ def main(argv: list[str] | None = None) -> int:
     recalled = sum(1 for gi, g in gold_names if any(
         i == gi and ev.correction_agrees(texts[gi], g, c) for i, c in pred_names))
     print(f"name repairs: predicted {len(pred_names)}, right {right}; gold {len(gold_names)}, recalled {recalled}")
+    # Chinese forms of officials (English documents whose gold official carries zh and whose input
+    # has source_text): share given, share right.
+    with_src = {r["id"] for r in inputs if r.get("source_text")} if not args.no_source else set()
+    zh_gold = zh_given = zh_right = 0
+    for g in gold:
+        if g["id"] not in with_src:
+            continue
+        pred_by = {ev.name_key(o["name"]): o for o in preds[g["id"]]["officials"]}
+        for o in g["officials"]:
+            p_off = pred_by.get(ev.name_key(o["name"]))
+            if not o.get("zh") or p_off is None:
+                continue
+            zh_gold += 1
+            zh_given += bool(p_off.get("zh"))
+            zh_right += p_off.get("zh") == o["zh"]
+    if zh_gold:
+        print(f"officials zh (matched officials of documents with source): {zh_gold}, zh given "
+              f"{zh_given}, right {zh_right}")
+    n_ent = sum(len(r["entities"]) for i, r in preds.items() if i in with_src)
+    n_zh = sum(1 for i, r in preds.items() if i in with_src for e in r["entities"] if e.get("zh"))
+    if n_ent:
+        print(f"entities with zh in documents with source: {n_zh} / {n_ent}")
     if args.errors:
         for g in gold:
             p = preds[g["id"]]
