@@ -38,6 +38,8 @@ CLAUSE_WORDS = frozenset(
     resolutely resolve serve set speed stabilize steadily step stick strengthen strictly strive
     support take thoroughly tighten unswervingly upgrade vigorously work""".split()
 )
+# Capitalized on purpose mid-sentence: "A shares", "Grade A", the month "May", "Will" as a name.
+_NOT_STRAY = frozenset({"a", "may", "will", "can", "us"})
 _CLAUSE_LEAD = frozenset("should must will shall can could would may might to and or also further".split())
 
 # Words whose doubling is ordinary English ("that that", "had had", "very very", "bye bye").
@@ -48,6 +50,7 @@ LEGIT_DOUBLES = frozenset(
 
 _STRAY_CAPITAL = re.compile(r"(?<=[a-z][a-z] )([A-Z][a-z]{0,5})(?= [a-z])")
 _STRAY_CLAUSE_WORD = re.compile(r"(?:\b([a-z]+) |, )([A-Z][a-z]+)(?= [a-z])")
+_PREV_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
 _DOUBLED_WORD = re.compile(r"\b([A-Za-z]+)([ \t]+)([A-Za-z]+)\b")
 # A run of capitalized words on one line, in which a repeated 2-3 word name is an MT artifact
 # ("Secretary Wu Zhengyang Wu Zhengyang delivered").
@@ -78,16 +81,19 @@ def stray_capitals(text: str) -> list[ArtifactFix]:
     out: list[ArtifactFix] = []
     for m in _STRAY_CAPITAL.finditer(text):
         word = m.group(1)
-        if word.lower() not in FUNCTION_WORDS or _in_headline(text, m.start()):
+        if word.lower() not in FUNCTION_WORDS or word.lower() in _NOT_STRAY or _in_headline(text, m.start()):
             continue
         out.append((m.start(1), m.end(1), word.lower(), "artifact.stray_capital", 0.85))
     seen = {f[0] for f in out}
     for m in _STRAY_CLAUSE_WORD.finditer(text):
         word, lead = m.group(2), m.group(1)
-        if m.start(2) in seen or word.lower() not in CLAUSE_WORDS | FUNCTION_WORDS:
+        if m.start(2) in seen or word.lower() not in CLAUSE_WORDS | FUNCTION_WORDS or word.lower() in _NOT_STRAY:
             continue
         if lead is not None and lead not in _CLAUSE_LEAD or _in_headline(text, m.start()):
             continue
+        before = _PREV_WORD.search(text, max(0, m.start() - 30), m.start())
+        if lead is not None and before and before.group(1)[:1].isupper():
+            continue  # "Development and Reform Commission": part of a capitalized name
         out.append((m.start(2), m.end(2), word.lower(), "artifact.stray_capital", 0.8))
     out.sort()
     return out

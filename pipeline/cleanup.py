@@ -84,31 +84,39 @@ def _inflection(surface: str, pattern: str) -> str | None:
     return None
 
 
-def inflect_like(replacement: str, surface: str, pattern: str) -> str:
-    """Carry the inflection of the matched text over to the replacement.
+def inflect_like(replacement: str, surface: str, pattern: str, entry_type: str = "term") -> str | None:
+    """Carry the inflection of the matched text over to the replacement, or None where it cannot be
+    carried safely (then the garble is better left alone than replaced by a wrong form).
 
     Number lives on a phrase's last word ("faucet enterprise" → "leading enterprise"), tense and
-    aspect on its first ("compacting" → "tightening"); adjectival replacements are left alone.
+    aspect on its first ("compacting" → "tightening"); only set phrases (`term`) and titles take a
+    plural, only a verbal `term` takes -ing/-ed ("normalizing" is not "regularing").
     """
     s_words = _WORD.findall(surface)
     p_words = _WORD.findall(pattern)
     r_spans = [(m.start(), m.end()) for m in _WORD.finditer(replacement)]
     if not s_words or len(s_words) != len(p_words) or not r_spans:
         return replacement
+    first = _inflection(s_words[0], p_words[0])
+    if first in ("ing", "ed"):
+        a, b = r_spans[0]
+        word = replacement[a:b]
+        if entry_type != "term" or not word.isalpha() or not word.islower() or word.endswith(
+            ("ing", "ed", "ar", "er", "ly", *_ADJECTIVE_ENDINGS)
+        ):
+            return None
+        return replacement[:a] + _with_suffix(word, first) + replacement[b:]
     last = _inflection(s_words[-1], p_words[-1])
     a, b = r_spans[-1]
     word = replacement[a:b]
-    if last == "plural" and word.isalpha() and not word.endswith("s") and not word.lower().endswith(
-        _ADJECTIVE_ENDINGS
-    ):
+    if last == "plural":
+        if entry_type not in ("term", "title") or not word.isalpha() or word.endswith("s") or (
+            word.lower().endswith(_ADJECTIVE_ENDINGS)
+        ):
+            return replacement
         return replacement[:a] + _pluralize(word) + replacement[b:]
     if last == "singular" and word.isalpha() and word.endswith("s"):
         return replacement[:a] + _singularize(word) + replacement[b:]
-    first = _inflection(s_words[0], p_words[0])
-    a, b = r_spans[0]
-    word = replacement[a:b]
-    if first in ("ing", "ed") and word.isalpha() and word.islower() and not word.endswith(("ing", "ed")):
-        return replacement[:a] + _with_suffix(word, first) + replacement[b:]
     return replacement
 
 
@@ -303,7 +311,10 @@ class TranslationCleanup(Stage):
         for (start, end), (conf, _rank, m) in best.items():
             surface = text[start:end]
             replacement = m.variant.replacement or m.entry.canonical  # type: ignore[union-attr]
-            replacement = inflect_like(replacement, surface, m.variant.text)  # type: ignore[union-attr]
+            inflected = inflect_like(replacement, surface, m.variant.text, m.entry.type)  # type: ignore[union-attr]
+            if inflected is None:
+                continue
+            replacement = inflected
             if m.entry.type == "enterprise":
                 replacement = _keep_group_suffix(replacement, surface)
             start, end = _absorb_echo(text, start, end, replacement)

@@ -157,3 +157,7 @@ def test_split_place_names_are_joined_before_a_place_suffix():
 def test_echo_over_two_words():
     doc = clean("implement the industrial chain chain length system fully")
     assert fixes(doc) == [("industrial chain chain length system", "industrial chain leader system")]
+
+
+def test_capitals_that_are_meant():
+    assert stray_capitals("the A share market rose in May this year and Class A shares") == []
