@@ -37,6 +37,12 @@ _PRIORITY = {"glossary": 0, "place": 1, "title": 2, "government": 3, "person": 4
              "organization": 6}
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an"}
 _CAPWORD = r"(?:[A-Z][A-Za-z'’&.\-]*[A-Za-z]|[A-Z])"
+_AND_TRADES = ("Steel", "Shipping", "Technology", "Chemical", "Chemicals", "Gas", "Power", "Trade",
+               "Export", "Development", "Investment", "Construction", "Engineering", "Equipment",
+               "Materials", "Logistics", "Energy", "Electric", "Electronics", "Machinery", "Finance",
+               "Culture", "Tourism", "Media", "Environmental Protection", "Transportation", "Mining")
+# "Culture, Radio, Television and Tourism": an enumeration inside one name ends with "and".
+_ENUMERATION = rf"{_CAPWORD}(?:,\s+{_CAPWORD}){{1,6}},?\s+and\s+{_CAPWORD}"
 # Bounded, so that a run of capitalized words never makes a match span a whole document.
 _CAPPHRASE = rf"{_CAPWORD}(?:(?:\s+(?:and|&|of|for|the)\s+|\s+){_CAPWORD}){{0,8}}"
 
@@ -244,7 +250,7 @@ def body_lexicon() -> BodyLexicon:
         rf"(?:[A-Z][a-z]+\s+)?{level}\s+(?i:{_alt(heads)})",
         # Municipal Bureau of Commerce, Provincial Emergency Management Bureau
         rf"(?:[A-Z][a-z]+\s+)?{level}(?:\s+(?:{_CAPWORD}|and|&))*?\s+(?:{noun})"
-        rf"(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?",
+        rf"(?:\s+of\s+(?:the\s+)?(?:{_ENUMERATION}|{_CAPPHRASE}))?",
         # Ministry of Commerce, Department of Industry and Information Technology of Hebei Province
         rf"(?:{_alt(n for n in nouns if n in _LEADING_NOUNS)})\s+of\s+(?:the\s+)?{_CAPPHRASE}",
         # Development and Reform Commission, Emergency Management Bureau (capitalized, 1-9 words)
@@ -285,8 +291,11 @@ def org_lexicon() -> OrgLexicon:
     enterprise = re.compile(
         rf"(?<![\w\-])({seq})\s+(?:{_alt(kinds['enterprise'])})\.?(?:,?\s+(?:{legal}))?(?![\w\-])"
     )
+    # "and" inside a company name joins two trade words ("Iron and Steel", "Science and Technology",
+    # "Port and Shipping"); anywhere else it separates two companies of a list.
+    seq_and = rf"{not_first}{_CAPWORD}(?:\s+(?:(?:and|&)\s+(?={_alt(_AND_TRADES)}\b))?{_CAPWORD}){{0,6}}"
     enterprise_legal = re.compile(
-        rf"(?<![\w\-])({seq})(?:\s+\([A-Z][A-Za-z ]*\))?,?\s+(?:{strict_legal})(?![\w\-])"
+        rf"(?<![\w\-])({seq_and})(?:\s+\([A-Z][A-Za-z ]*\))?,?\s+(?:{strict_legal})(?![\w\-])"
     )
     level = rf"(?:(?i:{_alt(title_lexicon().levels)})\s+)?"
     organization = re.compile(
@@ -429,13 +438,28 @@ def _name_like(seq: str) -> bool:
     return not any(w.lower() in title_lexicon().levels for w in seq.split())
 
 
+@lru_cache(maxsize=1)
+def _other_heads() -> frozenset[str]:
+    """Head words of institutions and bodies (a company name does not run over them)."""
+    words = {r[1] for r in _rows(ORG_WORDS_FILE, 2) if r[0] == "organization" and " " not in r[1]}
+    words |= {r[1] for r in _rows(BODIES_FILE, 2) if r[0] == "noun"}
+    return frozenset(words)
+
+
 def find_organizations(text: str) -> list[Candidate]:
     lex = org_lexicon()
     out = []
+    heads = _other_heads()
     for rx in (lex.enterprise, lex.enterprise_legal):
         for m in rx.finditer(text):
-            if _name_like(m.group(1)):
-                out.append(Candidate("enterprise", m.start(), m.end(), "rule", 0.7))
+            start = m.start()
+            # "Hainan University and Hainan Port and Shipping Holding Co., Ltd.": the company starts
+            # after the "and" that follows another institution's head word.
+            for a in _AND_LINK.finditer(text, m.start(1), m.end(1)):
+                if set(text[start : a.start()].split()) & heads:
+                    start = a.end()
+            if _name_like(text[start : m.end(1)]):
+                out.append(Candidate("enterprise", start, m.end(), "rule", 0.7))
     for m in lex.organization.finditer(text):
         if m.group(1) is None or _name_like(m.group(1)):  # level words only before the name
             s, e = _strip_article(text, m.start(), m.end())
@@ -466,6 +490,7 @@ _PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\s+$")
 _TITLE_PREFIX_WORDS = {"municipal", "county", "district", "provincial", "city", "township", "town", "village",
                        "general", "total", "chief", "deputy", "vice", "executive"}
 _NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
+_OF_THE_BODY = re.compile(r"\bof\s+the\s+", re.I)
 
 
 def find_glossary(text: str, glossary) -> list[Candidate]:
@@ -484,10 +509,13 @@ def find_glossary(text: str, glossary) -> list[Candidate]:
         start = m.start
         if etype == "title":
             # "county general river length": level and rank words before the phrase belong to it.
+            span = text[m.start : m.end]
+            if _OF_THE_BODY.search(span) and not title_lexicon().regex.fullmatch(span):
+                continue  # "head of the publicity department": rank and body are two entities
             while True:
                 lo = max(0, start - 40)
                 w = _PREV_WORD.search(text[lo:start])
-                if not w or w.group(1).lower() not in _TITLE_PREFIX_WORDS:
+                if not w or w.group(1) not in _TITLE_PREFIX_WORDS:  # lower-case words only
                     break
                 start = lo + w.start(1)
             if text[start].islower() and not _NAME_NEXT.match(text, m.end):
@@ -523,8 +551,10 @@ def find_model(doc: Doc) -> list[Candidate]:
         span = text[s:e]
         if not span[:1].isupper() or "\n" in span or any(s < re_ and e > rs for rs, re_ in rewritten):
             continue
-        if etype == "person" and len(span.split()) < 2:
-            continue
+        if etype == "person" and (len(span.split()) < 2 or any(w.isupper() and len(w) > 1 for w in span.split())):
+            continue  # one-word or acronym "persons" on MT English are mostly not people
+        if etype == "place" and any(w.islower() for w in span.split()):
+            continue  # "Belt and Road" is an initiative, not a place
         if etype == "organization":
             if gov_noun.search(span):
                 etype = "government"
@@ -557,7 +587,7 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
         i = bisect.bisect_right(stops, c.start)
         if i < len(stops) and stops[i] < c.end:
             c.end = c.start + len(text[c.start : stops[i]].rstrip())
-    bodies = sorted((c for c in cands if c.type == "government" and c.source == "rule"),
+    bodies = sorted((c for c in cands if c.type in ("government", "organization") and c.source == "rule"),
                     key=lambda c: (c.start, -c.end))
     by_start: dict[int, list[Candidate]] = {}
     for c in cands:
@@ -581,7 +611,7 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
         if before is not None and text[start - 1] == " ":
             start = before.start
         if (start, end) != (b.start, b.end):
-            out.append(Candidate("government", start, end, "rule", b.score, None, b.zh_forms))
+            out.append(Candidate(b.type, start, end, "rule", b.score, None, b.zh_forms))
     return [c for c in out if c.origin != "prefix"]
 
 
