@@ -120,3 +120,31 @@ def test_offsets_point_into_the_original_text() -> None:
     doc = _run(text)
     for e in doc.entities:
         assert doc.text[e.start:e.end] == e.text
+
+
+def test_company_lists_split_but_trade_pairs_stay_whole() -> None:
+    text = ("The zone signed agreements with Hengyuan Group and Baoding Xinda Home Appliances Co., Ltd. "
+            "and with Tangshan Jingye Iron and Steel Co., Ltd.")
+    assert [e.text for e in _run(text).entities if e.type == "enterprise"] == [
+        "Hengyuan Group", "Baoding Xinda Home Appliances Co., Ltd.", "Tangshan Jingye Iron and Steel Co., Ltd.",
+    ]
+
+
+def test_body_names_with_enumerations_places_and_complements() -> None:
+    text = ("Officials of the Municipal Bureau of Culture, Radio, Television and Tourism, the Standing "
+            "Committee of the 15th Baoding Municipal People's Congress and the Municipal Bureau of "
+            "Commerce and Baoding Customs attended.")
+    assert [e.text for e in _run(text).entities if e.type == "government"] == [
+        "Municipal Bureau of Culture, Radio, Television and Tourism",
+        "Standing Committee of the 15th Baoding Municipal People's Congress",
+        "Municipal Bureau of Commerce",
+        "Baoding Customs",
+    ]
+
+
+def test_place_keeps_its_name_when_a_title_takes_the_level_word() -> None:
+    doc = _run("Anping County Party Secretary Gao Lihong inspected the Hutuo River.")
+    assert _spans(doc) == [("place", "Anping"), ("title", "County Party Secretary"),
+                           ("person", "Gao Lihong"), ("place", "Hutuo River")]
+    title = next(e for e in doc.entities if e.type == "title")
+    assert title.canonical == "Secretary of the County Party Committee"
