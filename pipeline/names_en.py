@@ -431,12 +431,14 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
                     out.append((n.start, n.end, _respell(n, surname, given), "name.source",
                                 0.75 if n.valid and n.surname_form == "pinyin" else 0.9))
                 elif surname.lower() != n.surname_surface.lower():
-                    out.append((n.start, n.end, _respell(n, surname, n.given_surface), "name.surname", 0.9))
+                    out.append((n.start, n.end, _respell(n, surname, given), "name.surname", 0.9))
                 continue
             if n.surname_form != "pinyin":
                 continue  # the source does not hold this name: leave the English word alone
         if n.surname_form != "pinyin":
-            out.append((n.start, n.end, n.with_given(n.given_surface), "name.surname",
+            # The surname is rewritten in pinyin, so the whole name takes the mainland form
+            # ("Hsu Ming-hua" → "Xu Minghua").
+            out.append((n.start, n.end, n.with_given(n.given.capitalize()), "name.surname",
                         0.7 if n.surname_form in ("literal", "misread") else 0.6))
             continue
         if n.valid:
