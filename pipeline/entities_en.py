@@ -728,9 +728,14 @@ class EnglishEntityExtractor(Stage):
         for c in chosen:
             a, b = doc.to_text_span(c.start, c.end)
             after = corrected((a, b), doc, corrections, corr_starts)
-            canonical = after if after != doc.text[a:b] or c.canonical is None else c.canonical
-            if c.source == "glossary" and c.canonical and c.origin == "variant":
-                canonical = c.canonical  # a garbled rendering: the glossary knows the right one
+            surface = doc.text[a:b]
+            if c.source == "glossary":
+                # A garbled rendering the cleanup left alone: the glossary knows the right form; a
+                # correct rendering stays as written ("Municipal Government", not the entry's case).
+                garble = c.origin == "variant" and after == surface and c.canonical
+                canonical = c.canonical if garble else after
+            else:
+                canonical = c.canonical if c.canonical and after == surface else after
             zh = None
             if c.type == "person":
                 canonical = canonical_name(after)
