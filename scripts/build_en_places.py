@@ -56,6 +56,9 @@ EXONYMS = {
     "日喀则市": ["Shigatse"],
 }
 PROVINCE_LEVEL_CITIES = ("北京市", "天津市", "上海市", "重庆市")
+# Pinyin names that are also everyday English words or common personal names: only their suffixed
+# form ("Guide County", "Mile City") is a place; the bare word is far more often the word.
+NOT_BARE = {"Guide", "Mile", "Saga", "Bole", "Ali", "Nima", "Mulan", "Anda"}
 
 
 def _resource(name: str) -> str:
@@ -124,7 +127,7 @@ def build() -> list[tuple[str, str, str]]:
             if name in PROVINCE_LEVEL_CITIES:
                 forms += [f"{en} Municipality", f"{en} City"]
             # A bare one-syllable name ("Wei" for 威县) is too ambiguous in English.
-            if len(base) >= 2:
+            if len(base) >= 2 and en not in NOT_BARE:
                 forms.append(en)
         for form in forms:
             rows.setdefault((form, name), level)
