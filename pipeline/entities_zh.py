@@ -43,6 +43,9 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
     return taken
 
 
+_INSTITUTIONS = frozenset({"government", "organization"})
+
+
 def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:
     """Drop a rule span that a model span of the same type strictly contains, unless the rest of the
     model span is itself covered by other rule spans.
@@ -51,11 +54,17 @@ def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[
     that swallows a register place (邢台市委副书记 as one title) must yield to the register split.
     """
     out: list[Span] = []
+    same_span_type = {(m.start, m.end): m.type for m in model}
     for r in rules:
+        model_type = same_span_type.get((r.start, r.end))
+        if r.type in _INSTITUTIONS and model_type in _INSTITUTIONS and model_type != r.type:
+            # 社科院: government or organization is a convention the model learned from annotation
+            r = Span(r.start, r.end, model_type, r.source, r.score)
         if r.source.startswith("rule"):
             covering = [m for m in model if m.type == r.type and m.start <= r.start and m.end >= r.end
                         and (m.start, m.end) != (r.start, r.end)]
-            if any(not any(q is not r and q.start >= m.start and q.end <= m.end for q in rules)
+            if any(not any(q is not r and q.source.startswith("rule") and q.start >= m.start
+                           and q.end <= m.end for q in rules)
                    for m in covering):
                 continue
         out.append(r)
@@ -101,7 +110,7 @@ class ChineseEntityExtractor(Stage):
         use_lexicon: bool = True,
         use_rules: bool = True,
         use_gazetteer: bool = True,
-        min_score: float = 0.5,
+        min_score: float = 0.0,
         batch_size: int = 32,
     ) -> None:
         self.use_model = use_model

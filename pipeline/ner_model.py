@@ -45,6 +45,7 @@ def tag_set(labels: Sequence[str] = CLUENER_LABELS) -> list[str]:
     return ["O"] + [f"{p}-{lab}" for lab in labels for p in "BIES"]
 
 
+@lru_cache(maxsize=65536)
 def normalize_char(ch: str) -> str:
     """The unit the model sees: NFKC width folding, lower case, every digit as 0."""
     ch = unicodedata.normalize("NFKC", ch)[:1] or ch
@@ -59,6 +60,7 @@ class Encoded:
     chars: np.ndarray  # [T] int64
     bigram_left: np.ndarray  # [T] int64, hashed (prev, cur)
     bigram_right: np.ndarray  # [T] int64, hashed (cur, next)
+    words: np.ndarray  # [T] int64, hashed word (from the segmenter) that the character is part of
     feats: np.ndarray  # [T, n_feats] float32
 
 
@@ -87,16 +89,19 @@ class Featurizer:
         right = np.fromiter((self._bigram(padded[i + 1] + padded[i + 2]) for i in range(len(norm))),
                             dtype=np.int64, count=len(norm))
         feats = np.zeros((len(text), self.n_feats), dtype=np.float32)
+        words = np.zeros(len(text), dtype=np.int64)
+        spans = segment(text) if self.use_segmentation else []
+        for s, e in spans:
+            words[s:e] = self._bigram("W" + "".join(norm[s:e]))
         col = 0
         if self.lexicon is not None:
             kind_index = {k: i for i, k in enumerate(KINDS)}
             for m in self.lexicon.all_matches(text):
                 _bmes(feats, col + 4 * kind_index[m.kind], m.start, m.end)
             col += 4 * len(KINDS)
-        if self.use_segmentation:
-            for s, e in segment(text):
-                _bmes(feats, col, s, e)
-        return Encoded(chars, left, right, feats)
+        for s, e in spans:
+            _bmes(feats, col, s, e)
+        return Encoded(chars, left, right, words, feats)
 
 
 def _bmes(feats: np.ndarray, col: int, start: int, end: int) -> None:
@@ -207,31 +212,36 @@ class CharTagger(nn.Module):
     """Embeddings (char, two hashed bigrams, lexicon/segmentation features) → BiLSTM → CRF."""
 
     def __init__(self, n_chars: int, n_buckets: int, n_feats: int, tags: Sequence[str], *,
-                 char_dim: int = 64, bigram_dim: int = 32, hidden: int = 128, dropout: float = 0.3
-                 ) -> None:
+                 char_dim: int = 64, bigram_dim: int = 32, word_dim: int = 0, hidden: int = 128,
+                 dropout: float = 0.3) -> None:
         super().__init__()
         self.tags = list(tags)
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.bigram_emb = nn.Embedding(n_buckets, bigram_dim, padding_idx=0)
-        in_dim = char_dim + 2 * bigram_dim + n_feats
+        # hashed embedding of the segmenter's word around each character (0 = off)
+        self.word_emb = nn.Embedding(n_buckets, word_dim, padding_idx=0) if word_dim else None
+        in_dim = char_dim + 2 * bigram_dim + word_dim + n_feats
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(in_dim, hidden, batch_first=True, bidirectional=True)
         self.out = nn.Linear(2 * hidden, len(tags))
         self.crf = CRF(tags)
 
-    def encode(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, feats: torch.Tensor,
-               lengths: torch.Tensor) -> torch.Tensor:
+    def encode(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, words: torch.Tensor,
+               feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Contextual character states [B, T, 2*hidden] (shared with auxiliary heads in training)."""
-        x = torch.cat([self.char_emb(chars), self.bigram_emb(bl), self.bigram_emb(br), feats], dim=-1)
+        parts = [self.char_emb(chars), self.bigram_emb(bl), self.bigram_emb(br)]
+        if self.word_emb is not None:
+            parts.append(self.word_emb(words))
+        x = torch.cat(parts + [feats], dim=-1)
         x = self.dropout(x)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
         h, _ = pad_packed_sequence(h, batch_first=True, total_length=chars.shape[1])
         return self.dropout(h)
 
-    def emissions(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, feats: torch.Tensor,
-                  lengths: torch.Tensor) -> torch.Tensor:
-        return self.out(self.encode(chars, bl, br, feats, lengths))
+    def emissions(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, words: torch.Tensor,
+                  feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        return self.out(self.encode(chars, bl, br, words, feats, lengths))
 
     def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.crf.nll(em, tags, mask)
@@ -288,14 +298,16 @@ def batch_tensors(encoded: Sequence[Encoded]) -> tuple[torch.Tensor, ...]:
     chars = torch.zeros(b, t, dtype=torch.long)
     bl = torch.zeros(b, t, dtype=torch.long)
     br = torch.zeros(b, t, dtype=torch.long)
+    words = torch.zeros(b, t, dtype=torch.long)
     feats = torch.zeros(b, t, n_feats)
     for k, e in enumerate(encoded):
         n = len(e.chars)
         chars[k, :n] = torch.from_numpy(e.chars)
         bl[k, :n] = torch.from_numpy(e.bigram_left)
         br[k, :n] = torch.from_numpy(e.bigram_right)
+        words[k, :n] = torch.from_numpy(e.words)
         feats[k, :n] = torch.from_numpy(e.feats)
-    return chars, bl, br, feats, lengths
+    return chars, bl, br, words, feats, lengths
 
 
 # ---------------------------------------------------------------------- inference wrapper
@@ -318,9 +330,9 @@ class NerModel:
         for b0 in range(0, len(order), self.batch_size):
             idx = order[b0 : b0 + self.batch_size]
             enc = [self.featurizer.encode(texts[pieces[p][0]][pieces[p][1] : pieces[p][2]]) for p in idx]
-            chars, bl, br, feats, lengths = batch_tensors(enc)
+            chars, bl, br, words, feats, lengths = batch_tensors(enc)
             with torch.inference_mode():
-                em = self.net.emissions(chars, bl, br, feats, lengths)
+                em = self.net.emissions(chars, bl, br, words, feats, lengths)
                 probs = torch.softmax(em, dim=-1).numpy()
                 paths = self.net.decode(em, lengths)
             for row, p, path in zip(range(len(idx)), idx, paths):
@@ -354,6 +366,7 @@ class NerModel:
     def dims(self) -> dict[str, int]:
         n = self.net
         return {"char_dim": n.char_emb.embedding_dim, "bigram_dim": n.bigram_emb.embedding_dim,
+                "word_dim": n.word_emb.embedding_dim if n.word_emb is not None else 0,
                 "hidden": n.lstm.hidden_size}
 
     @classmethod

@@ -42,6 +42,10 @@ BRAND_STOP = FUNCTION_CHARS | QUANTIFIER_CHARS | frozenset("有仅只像")
 LEGAL_FORM_AHEAD = re.compile(r"[^，。、；：！？,.;:!?\s]{0,10}?(有限公司|有限责任公司|股份公司|集团公司)")
 # Names of minority or foreign people, written with a middle dot: 库尔班·买买提, 迈克尔·乔丹.
 TRANSLITERATED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\u9fff]{1,8})+")
+# jieba frequency above which a surname-initial word is a common word (项目, 文明, 安全), not a name;
+# the most frequent names in jieba's dictionary stay below it (江泽民 2415, 高峰 1556).
+COMMON_WORD_FREQ = 3000
+TITLE_BLOCKERS = frozenset("会馆处团组队室所院部局厅")
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
@@ -91,10 +95,14 @@ class RuleTagger:
 
     # ------------------------------------------------------------------ atoms
     def _title_at(self, text: str, i: int) -> int:
+        """End of the title starting at i, 0 if none; a title word inside a longer noun does not
+        count (委员 in 委员会, 大使 in 大使馆, 董事 in 董事会)."""
         if i >= len(text):
             return 0
         m = self.lex.longest(text, i, "title")
-        return m.end if m else 0
+        if m is None or (m.end < len(text) and text[m.end] in TITLE_BLOCKERS):
+            return 0
+        return m.end
 
     def _body_at(self, text: str, i: int) -> tuple[int, str]:
         if i >= len(text):
@@ -174,6 +182,7 @@ class RuleTagger:
             if end > n or not all(_is_cjk(c) for c in text[i + sur : end]):
                 continue
             if text[end - 1] in FUNCTION_CHARS or self._title_at(text, i + sur) \
+                    or _common_words().get(text[i:end], 0) >= COMMON_WORD_FREQ \
                     or (given == 1 and text[i] in FUNCTION_CHARS):
                 continue
             strength = self._boundary_after(text, end)
@@ -304,7 +313,10 @@ class RuleTagger:
             if t_end and t_end >= max(b_end, lb_end):
                 if place_end:
                     spans.append(Span(i, place_end, "place", "rule.place", 0.9))
-                spans.append(Span(j, t_end, "title", "rule.title", 0.9))
+                if not place_end and spans and spans[-1].type == "title" and spans[-1].end == j:
+                    spans[-1].end = t_end  # 董事总经理, 党委书记兼总经理 written without 、 is one title
+                else:
+                    spans.append(Span(j, t_end, "title", "rule.title", 0.9))
                 floor = j
                 i = last_title_end = t_end
                 # chain: 、 or 兼 before the next title (with its own place/body)
@@ -330,13 +342,19 @@ class RuleTagger:
                     i = floor = end
                     continue
             if place_end:
-                if self.use_gazetteer:
+                # Countries alone are left to the model: news names them as qualifiers (中国企业,
+                # 美国方面) far more often than as places, and annotation leaves those untagged.
+                if self.use_gazetteer and not self._is_country(text, i, place_end):
                     # no floor: an enterprise form further on may absorb the place (河北 + 晶澳…有限公司)
                     spans.append(Span(i, place_end, "place", "gazetteer", 0.8))
                 i = place_end
                 continue
             i += 1
         return spans
+
+    def _is_country(self, text: str, start: int, end: int) -> bool:
+        label = self.lex.label("place", text[start:end])
+        return label is not None and label.startswith("country")
 
     def _extend_body(self, text: str, end: int) -> int:
         """Bodies written back to back are one (郑州市委 + 组织部, 北京市委 + 市政府), unless the next
@@ -371,7 +389,10 @@ class RuleTagger:
                         continue
                     if not all(_is_cjk(c) for c in text[s:p]) or any(c in FUNCTION_CHARS for c in text[s:p]):
                         continue
-                    if self.lex.longest(text, s, "place") or self.lex.longest(text, s, "body"):
+                    if self.lex.longest(text, s, "place") or text[p - 1] in "副代常正总务" \
+                            or text[s] in FUNCTION_CHARS or text[s] == "由" \
+                            or _common_words().get(text[s:p], 0) >= COMMON_WORD_FREQ \
+                            or any(self._body_at(text, k)[0] or self._title_at(text, k) for k in range(s, p)):
                         continue
                     out.append(Span(s, p, "person", "rule.name_before_title", 0.85))
                     break

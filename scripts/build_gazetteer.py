@@ -56,7 +56,7 @@ def admin_rows() -> list[tuple[str, str, str]]:
     out = []
     for row in csv.DictReader(io.StringIO(text)):
         code, name = row["adcode"], row["name"].strip()
-        if not name or name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+        if not name or name in ("市辖区", "县", "海域", "省直辖县级行政区划", "自治区直辖县级行政区划"):
             continue
         if code[2:] == "0" * 10:
             level = "province"

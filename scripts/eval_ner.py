@@ -94,8 +94,23 @@ ABLATIONS = [
 ]
 
 
-def evaluate_cluener(data_dir: Path) -> dict[str, dict]:
-    texts, gold = read_dev(data_dir / "ner" / "cluener" / "dev.json")
+def heldout_slice(data_dir: Path, seed: int = 13, fraction: float = 0.06) -> tuple[list[str], list[set]]:
+    """The slice of CLUENER train that scripts/train_ner.py holds out (same seed and shuffle): for
+    development decisions, so that dev is looked at only for the final figures."""
+    import random
+
+    texts, gold = read_dev(data_dir / "ner" / "cluener" / "train.json")
+    order = list(range(len(texts)))
+    random.Random(seed).shuffle(order)
+    keep = order[: int(len(texts) * fraction)]
+    return [texts[i] for i in keep], [gold[i] for i in keep]
+
+
+def evaluate_cluener(data_dir: Path, split: str = "dev") -> dict[str, dict]:
+    if split == "heldout":
+        texts, gold = heldout_slice(data_dir)
+    else:
+        texts, gold = read_dev(data_dir / "ner" / "cluener" / "dev.json")
     tokens = token_spans(texts)
     cache: dict[bool, list] = {}
     results: dict[str, dict] = {}
@@ -199,9 +214,9 @@ def evaluate_officials(corpus: Path, use_model: bool = True) -> dict[str, float]
             "entities": prf(ent_gold, ent_pred)}
 
 
-def print_tables(cluener: dict, speed: dict | None, officials: dict | None) -> None:
+def print_tables(cluener: dict, speed: dict | None, officials: dict | None, split: str = "dev") -> None:
     cols = list(ENTITY_TYPES)
-    print("### CLUENER2020 dev, strict span F1 (%)\n")
+    print(f"### CLUENER2020 {split}, strict span F1 (%)\n")
     print("| configuration | " + " | ".join(cols) + " | macro | micro |")
     print("|---|" + "---|" * (len(cols) + 2))
     for name, res in cluener.items():
@@ -237,15 +252,17 @@ def main() -> None:
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-cluener", action="store_true")
     ap.add_argument("--json", type=Path, help="also write all figures here")
+    ap.add_argument("--split", choices=("dev", "heldout"), default="dev",
+                    help="heldout = the train slice train_ner.py holds out, for development decisions")
     args = ap.parse_args()
     torch.set_num_threads(1)
     dev = args.data_dir / "ner" / "cluener" / "dev.json"
     if not dev.exists() and not args.skip_cluener:
         raise SystemExit(f"{dev} not found; pass --data-dir or set GOVPIPE_DATA")
-    cluener = {} if args.skip_cluener else evaluate_cluener(args.data_dir)
+    cluener = {} if args.skip_cluener else evaluate_cluener(args.data_dir, args.split)
     speed = None if args.skip_speed else measure_speed(args.data_dir)
     officials = evaluate_officials(args.corpus)
-    print_tables(cluener, speed, officials)
+    print_tables(cluener, speed, officials, args.split)
     if args.json:
         args.json.write_text(json.dumps({"cluener_dev": cluener, "speed": speed, "officials": officials},
                                         indent=1, ensure_ascii=False), encoding="utf-8")

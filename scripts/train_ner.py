@@ -70,7 +70,7 @@ def read_peoples_daily(path: Path, limit: int, seed: int) -> list[tuple[str, lis
         for line in f:
             rec = json.loads(line)
             text = rec["text"]
-            if not (5 <= len(text) <= 150):
+            if not (5 <= len(text) <= 100):
                 continue
             rows.append((text, sorted((e["start"], e["end"], e["type"]) for e in rec["entities"])))
     random.Random(seed).shuffle(rows)
@@ -136,6 +136,7 @@ def main() -> None:
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--char-dim", type=int, default=64)
     ap.add_argument("--bigram-dim", type=int, default=32)
+    ap.add_argument("--word-dim", type=int, default=32, help="hashed segmenter-word embedding, 0 = off")
     ap.add_argument("--buckets", type=int, default=32768)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--holdout", type=float, default=0.06)
@@ -169,7 +170,8 @@ def main() -> None:
     tags = tag_set(CLUENER_LABELS)
     tag_id = {t: i for i, t in enumerate(tags)}
     net = CharTagger(len(vocab), args.buckets, feat.n_feats, tags, char_dim=args.char_dim,
-                     bigram_dim=args.bigram_dim, hidden=args.hidden, dropout=args.dropout)
+                     bigram_dim=args.bigram_dim, word_dim=0 if args.no_segmentation else args.word_dim,
+                     hidden=args.hidden, dropout=args.dropout)
     params = list(net.parameters())
     aux_tags = tag_set(("PER", "LOC", "ORG"))
     aux_head = None
@@ -219,16 +221,16 @@ def main() -> None:
         for kind, idx in plan:
             rows = train_enc if kind == "main" else aux_enc
             enc = [rows[i][0] for i in idx]
-            chars, bl, br, feats_t, lengths = batch_tensors(enc)
+            chars, bl, br, words, feats_t, lengths = batch_tensors(enc)
             gold = torch.zeros_like(chars)
             for k, i in enumerate(idx):
                 gold[k, : len(rows[i][1])] = rows[i][1]
             mask = torch.arange(chars.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
             if kind == "main":
-                em = net.emissions(chars, bl, br, feats_t, lengths)
+                em = net.emissions(chars, bl, br, words, feats_t, lengths)
                 loss = net.nll(em, gold, mask)
             else:
-                h = net.encode(chars, bl, br, feats_t, lengths)
+                h = net.encode(chars, bl, br, words, feats_t, lengths)
                 loss = aux_head.crf.nll(aux_head.out(h), gold, mask)
             opt.zero_grad()
             loss.backward()

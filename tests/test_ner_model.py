@@ -100,10 +100,10 @@ def test_tiny_model_learns_a_pattern() -> None:
     gold_tags = ["B-position", "I-position", "E-position", "B-name", "E-name", "O", "O"]
     gold = torch.tensor([[tags.index(t) for t in gold_tags]] * 3)
     opt = torch.optim.Adam(net.parameters(), lr=0.05)
-    chars, bl, br, f, lengths = batch_tensors([feat.encode(t) for t in texts])
+    chars, bl, br, words, f, lengths = batch_tensors([feat.encode(t) for t in texts])
     mask = torch.ones_like(chars, dtype=torch.bool)
     for _ in range(60):
-        loss = net.nll(net.emissions(chars, bl, br, f, lengths), gold, mask)
+        loss = net.nll(net.emissions(chars, bl, br, words, f, lengths), gold, mask)
         opt.zero_grad()
         loss.backward()
         opt.step()
