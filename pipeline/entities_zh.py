@@ -106,7 +106,7 @@ class ChineseEntityExtractor(Stage):
     def __init__(
         self,
         *,
-        use_model: bool = False,
+        use_model: bool = True,
         use_lexicon: bool = True,
         use_rules: bool = True,
         use_gazetteer: bool = True,
