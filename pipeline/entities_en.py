@@ -400,6 +400,9 @@ def find_titles(text: str) -> list[Candidate]:
     return out
 
 
+_PEOPLES_ORGANIZATION = re.compile(r"\b(?:League|Federation|Association|Union|Chamber|Society)\b")
+
+
 def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> list[Candidate]:
     lex = body_lexicon()
     not_name = org_lexicon().not_name
@@ -427,9 +430,14 @@ def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> li
                 for lvl_en, lvl_zh in title_lexicon().levels.items():
                     if f"{lvl_en} {head}" in low:
                         zh.extend(lvl_zh + z for z in head_zh)
+        # A committee of a people's organization (Communist Youth League, Women's Federation) is an
+        # organization, not a government body.
+        low_body = re.sub(r"\s+", " ", body.lower())
+        is_head = any(low_body.endswith(h) for h in lex.heads)  # "Political Association" (政协) is a body
+        etype = "organization" if _PEOPLES_ORGANIZATION.search(body) and not is_head else "government"
         prefix = "prefix" if re.fullmatch(r"Standing\s+Committee|People's\s+Government|General\s+Office",
                                           body) else ""
-        out.append(Candidate("government", s, e, "rule", 0.85, None, tuple(zh), origin=prefix))
+        out.append(Candidate(etype, s, e, "rule", 0.85, None, tuple(zh), origin=prefix))
     return out
 
 

@@ -148,3 +148,13 @@ def test_place_keeps_its_name_when_a_title_takes_the_level_word() -> None:
                            ("person", "Gao Lihong"), ("place", "Hutuo River")]
     title = next(e for e in doc.entities if e.type == "title")
     assert title.canonical == "Secretary of the County Party Committee"
+
+
+def test_peoples_organizations_are_not_government() -> None:
+    text = ("The Municipal Committee of the Communist Youth League, the Municipal Women's Federation and "
+            "the District Political Association took part.")
+    assert _spans(_run(text)) == [
+        ("organization", "Municipal Committee of the Communist Youth League"),
+        ("organization", "Municipal Women's Federation"),
+        ("government", "District Political Association"),
+    ]
