@@ -37,6 +37,7 @@ AFTER_NAME = (
 )
 # Titles that follow a name in running text (习近平总书记, 李强总理, 宋华英同志).
 HEAD_TITLES = ("总书记", "主席", "总理", "副总理", "委员长", "书记", "省长", "市长", "县长", "区长")
+DEMONSTRATIVES = frozenset("这那该此每各某些其本我你他她它们")
 QUANTIFIER_CHARS = frozenset("这那该此每各某一二三四五六七八九十几多数个家些其本我你他她它们")
 BRAND_STOP = FUNCTION_CHARS | QUANTIFIER_CHARS | frozenset("有仅只像")
 LEGAL_FORM_AHEAD = re.compile(r"[^，。、；：！？,.;:!?\s]{0,10}?(有限公司|有限责任公司|股份公司|集团公司)")
@@ -46,6 +47,14 @@ TRANSLITERATED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\
 # the most frequent names in jieba's dictionary stay below it (江泽民 2415, 高峰 1556).
 COMMON_WORD_FREQ = 3000
 TITLE_BLOCKERS = frozenset("会馆处团组队室所院部局厅")
+# Appointment and election verbs are followed by a name: 任命区志豪为…, 免去赵振国的…职务.
+NAME_TRIGGERS = ("任命", "免去", "提名", "推选", "选举", "增补", "补选")
+# A name followed by 为/任/担任 and a body or title is an appointee (，钱慧敏为济南市商务局局长).
+APPOINTMENT_LINKS = ("担任", "为", "任")
+# Chief posts of the river/lake/forest chief systems are written with their level word (县总河长).
+LEVEL_TITLES = ("总河长", "河长", "湖长", "林长", "总林长", "田长", "路长", "副总河长")
+ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:高新技术产业开发区|经济技术开发区|开发区|高新区|经开区|新区|"
+                       r"自贸区|综合保税区|保税区|产业园区|工业园区|园区|示范区|试验区)")
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
@@ -100,9 +109,12 @@ class RuleTagger:
         if i >= len(text):
             return 0
         m = self.lex.longest(text, i, "title")
-        if m is None or (m.end < len(text) and text[m.end] in TITLE_BLOCKERS):
+        end = m.end if m else 0
+        if text[i] in LEVEL_CHARS and text.startswith(LEVEL_TITLES, i + 1):
+            end = max(end, i + 1 + max(len(t) for t in LEVEL_TITLES if text.startswith(t, i + 1)))
+        if not end or (end < len(text) and text[end] in TITLE_BLOCKERS):
             return 0
-        return m.end
+        return end
 
     def _body_at(self, text: str, i: int) -> tuple[int, str]:
         if i >= len(text):
@@ -137,10 +149,26 @@ class RuleTagger:
                 return True
         return True
 
+    def _zone_at(self, text: str, i: int) -> int:
+        """End of a development zone or park name at i (三江新区, 苏州工业园区), 0 if none. Such names
+        are too many for a gazetteer; they are taken only where a clause or word begins."""
+        if i > 0 and text[i - 1] not in PUNCT and text[i - 1] not in FUNCTION_CHARS:
+            return 0
+        m = ZONE_NAME.match(text, i)
+        if m is None or any(c in FUNCTION_CHARS or c in DEMONSTRATIVES for c in m.group(1)):
+            return 0
+        return m.end()
+
     def _place_run(self, text: str, i: int, tokens: Sequence[tuple[int, int]]) -> int:
         """End of the place (or run of places: 河北省邢台市) at i, 0 if none. Among the lengths that
         match, one after which a title or body starts wins (邢台 + 市委副书记, not 邢台市 + 委…)."""
         ends = [(m.end, m.label) for m in self.lex.at(text, i) if m.kind == "place"]
+        if not ends:
+            zone = self._zone_at(text, i)
+            return zone if zone and self._starts_role(text, zone) else 0
+        for end, level in list(ends):
+            if end - i >= 3 and text[end - 1] in LEVEL_CHARS and self._starts_role(text, end - 1):
+                ends.append((end - 1, level))
         best = 0
         for end, level in ends:
             if not self._place_ok(text, i, end, level, tokens):
@@ -182,6 +210,7 @@ class RuleTagger:
             if end > n or not all(_is_cjk(c) for c in text[i + sur : end]):
                 continue
             if text[end - 1] in FUNCTION_CHARS or self._title_at(text, i + sur) \
+                    or any(self._body_at(text, k)[0] for k in range(i + 1, end)) \
                     or _common_words().get(text[i:end], 0) >= COMMON_WORD_FREQ \
                     or (given == 1 and text[i] in FUNCTION_CHARS):
                 continue
@@ -285,7 +314,7 @@ class RuleTagger:
                 continue
             # a name right after a title (chain) or after a name and 、
             if i == last_title_end or (last_person_end >= 0 and i == last_person_end + 1
-                                       and text[i - 1] == "、"):
+                                       and text[i - 1] == "、") or text.endswith(NAME_TRIGGERS, 0, i):
                 end = self.name_after(text, i, known)
                 if end:
                     spans.append(Span(i, end, "person", "rule.name_after_title", 0.95))
@@ -376,10 +405,16 @@ class RuleTagger:
         yielding 彻习近 while needing no list of the verbs that precede names.
         """
         out: list[Span] = []
-        for marker in ("同志",) + HEAD_TITLES:
+        for marker in ("同志",) + HEAD_TITLES + APPOINTMENT_LINKS:
             p = text.find(marker)
             while p >= 0:
+                appointment = marker in APPOINTMENT_LINKS
+                if appointment and not self._starts_role_chain(text, p + len(marker)):
+                    p = text.find(marker, p + len(marker))
+                    continue
                 for length in (3, 2):
+                    if appointment and p - length > 0 and text[p - length - 1] not in PUNCT:
+                        continue
                     s = p - length
                     if s < 0 or (token_starts and s not in token_starts):
                         continue
@@ -394,10 +429,16 @@ class RuleTagger:
                             or _common_words().get(text[s:p], 0) >= COMMON_WORD_FREQ \
                             or any(self._body_at(text, k)[0] or self._title_at(text, k) for k in range(s, p)):
                         continue
-                    out.append(Span(s, p, "person", "rule.name_before_title", 0.85))
+                    source = "rule.appointee" if appointment else "rule.name_before_title"
+                    out.append(Span(s, p, "person", source, 0.85))
                     break
                 p = text.find(marker, p + len(marker))
         return out
+
+    def _starts_role_chain(self, text: str, k: int) -> bool:
+        """A place, body or title begins at k (济南市商务局局长, 渝北区人民政府副区长, 市长)."""
+        return self._starts_role(text, k) or (self._place_run(text, k, ()) > 0 and
+                                               self._starts_role(text, self._place_run(text, k, ())))
 
     def _chain_continues(self, text: str, k: int, tokens: Sequence[tuple[int, int]]) -> bool:
         """After 、: does another title follow (possibly after a place and/or a body)?"""

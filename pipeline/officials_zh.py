@@ -3,7 +3,9 @@
 Government news writes a person's titles as a chain directly before the name, items joined by 、 or
 兼, each possibly led by a place or a body (邢台 + 市委副书记, 市政府 + 秘书长); appointment news puts
 them after it (宋华英任邢台市委副书记). We read these chains off the entities the entity stage found,
-so linking improves with extraction and needs no second parser. The body of a title is the government
+so linking improves with extraction and needs no second parser. Titles before a list of names
+(副主任俞德明、柏静) belong to every name of the list; a head title right after a name (习近平总书记)
+belongs to it. The body of a title is the government
 entity written before it, else what the title itself implies (市委副书记 → <place>市委, 副市长 →
 <place>市人民政府). Names are romanized canonically so that Chinese and English records meet.
 """
@@ -11,12 +13,13 @@ entity written before it, else what the title itself implies (市委副书记 �
 from __future__ import annotations
 
 from .doc import Doc, Entity, Official
+from .ner_rules import HEAD_TITLES
 from .officials import merge_officials
 from .romanize import romanize_name
 
 CHAIN_TYPES = frozenset({"title", "place", "government"})
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
-AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为")
+AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
 PARTY_COMMITTEES = ("省委", "市委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
@@ -61,7 +64,7 @@ def _chain_before(text: str, ents: list[Entity], k: int) -> list[Entity]:
 
 
 def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
-    """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记)."""
+    """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记) or 的 (免去赵振国的…局长职务)."""
     pos = ents[k].end
     rest = text[pos : pos + 4]
     link = next((w for w in AFTER_NAME_LINKS if rest.startswith(w)), None)
@@ -77,6 +80,22 @@ def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
     while chain and chain[-1].type != "title":
         chain.pop()
     return chain
+
+
+def _title_right_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
+    """A title written directly after the name: 习近平总书记, 宋华英市长."""
+    if k + 1 < len(ents) and ents[k + 1].type == "title" and ents[k + 1].start == ents[k].end \
+            and ents[k + 1].text in HEAD_TITLES:
+        return [ents[k + 1]]
+    return []
+
+
+def _list_head(text: str, ents: list[Entity], k: int) -> int | None:
+    """Index of the first person of a 、-list that ends at ents[k] (副主任俞德明、柏静 → 俞德明)."""
+    j = k
+    while j > 0 and ents[j - 1].type == "person" and _gap(text, ents[j - 1].end, ents[j].start) == "、":
+        j -= 1
+    return j if j != k else None
 
 
 def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
@@ -109,7 +128,12 @@ def link_officials(doc: Doc) -> list[Official]:
             continue
         if ent.type != "person":
             continue
-        chain = _chain_before(doc.text, ents, k) + _chain_after(doc.text, ents, k)
+        chain = _chain_before(doc.text, ents, k)
+        if not chain:
+            head = _list_head(doc.text, ents, k)
+            if head is not None:  # the titles written before a list of names apply to each name
+                chain = _chain_before(doc.text, ents, head)
+        chain = chain + _chain_after(doc.text, ents, k) + _title_right_after(doc.text, ents, k)
         places = [e.text for e in chain if e.type == "place"]
         if places:
             last_place = places[-1]

@@ -30,6 +30,7 @@ from pipeline.entities_zh import ChineseEntityExtractor  # noqa: E402
 from pipeline.errors import ResourceError  # noqa: E402
 from pipeline.ner_model import LABEL_TO_TYPE, segment  # noqa: E402
 from pipeline.officials_zh import link_officials  # noqa: E402
+from pipeline.registry import create_stage  # noqa: E402
 
 # Published CLUENER2020 test-set figures for these six labels, as quoted in issue 4 (F1 %): macro over
 # the six and address (place); other per-label figures are not reproduced here.
@@ -164,8 +165,10 @@ def _fold(s: str) -> str:
     return "".join(ch for ch in s.lower() if ch not in " -‐_'’")
 
 
-def evaluate_officials(corpus: Path, use_model: bool = True) -> dict[str, float] | None:
-    """Officials of the Chinese documents of the bundled corpus (name match, then title pairs)."""
+def evaluate_officials(corpus: Path, use_model: bool = True, split: str = "all") -> dict[str, float] | None:
+    """Officials of the Chinese documents of the bundled corpus (name match, then title pairs).
+
+    `split` is the corpus split (corpora/README.md: tune on dev, report test), or "all"."""
     gold_path = corpus / "gold.json"
     if not gold_path.exists():
         return None
@@ -179,6 +182,8 @@ def evaluate_officials(corpus: Path, use_model: bool = True) -> dict[str, float]
     for path in (corpus / "txt").glob("*.txt"):
         texts[path.stem] = path.read_text(encoding="utf-8")
     stage = ChineseEntityExtractor(use_model=use_model)
+    # the pipeline's own normalization and segmentation run first, as in `govpipe run`
+    before = [create_stage("normalize"), create_stage("segment")]
     n_gold = n_pred = tp_gold = tp_pred = 0
     pairs_gold = pairs_pred = pairs_tp = 0
     ent_gold: list[set] = []
@@ -190,8 +195,13 @@ def evaluate_officials(corpus: Path, use_model: bool = True) -> dict[str, float]
         g = json.loads(line)
         if g.get("lang") != "zh" or g["id"] not in texts:
             continue
+        if split != "all" and g.get("split", "dev") != split:
+            continue
         n_docs += 1
-        doc = stage(Doc(texts[g["id"]], lang="zh", id=g["id"]))
+        doc = Doc(texts[g["id"]], lang="zh", id=g["id"])
+        for prior in before:
+            doc = prior(doc)
+        doc = stage(doc)
         pred = link_officials(doc)
         gold_names = {_fold(o["name"]): {_fold(t) for t in o["titles"]} for o in g["officials"]}
         pred_names = {_fold(o.name): {_fold(t) for t in o.titles} for o in pred}
@@ -207,14 +217,14 @@ def evaluate_officials(corpus: Path, use_model: bool = True) -> dict[str, float]
         ent_pred.append({(e.start, e.end, e.type) for e in doc.entities})
     if not n_docs:
         return None
-    return {"docs": n_docs, "officials_gold": n_gold, "officials_pred": n_pred,
+    return {"split": split, "docs": n_docs, "officials_gold": n_gold, "officials_pred": n_pred,
             "precision": tp_pred / n_pred if n_pred else 0.0, "recall": tp_gold / n_gold if n_gold else 0.0,
             "title_pair_precision": pairs_tp / pairs_pred if pairs_pred else 0.0,
             "title_pair_recall": pairs_tp / pairs_gold if pairs_gold else 0.0,
             "entities": prf(ent_gold, ent_pred)}
 
 
-def print_tables(cluener: dict, speed: dict | None, officials: dict | None, split: str = "dev") -> None:
+def print_tables(cluener: dict, speed: dict | None, officials: list[dict], split: str = "dev") -> None:
     cols = list(ENTITY_TYPES)
     print(f"### CLUENER2020 {split}, strict span F1 (%)\n")
     print("| configuration | " + " | ".join(cols) + " | macro | micro |")
@@ -235,13 +245,14 @@ def print_tables(cluener: dict, speed: dict | None, officials: dict | None, spli
               f"{speed['stage_chars_per_s']:,.0f} chars/s, jieba.lcut {speed['jieba_chars_per_s']:,.0f} chars/s; "
               f"the stage takes {speed['stage_time_over_jieba']:.2f}× jieba's time.")
     if officials:
-        print(f"\n### Officials, bundled corpus ({officials['docs']} Chinese documents)\n\n"
-              f"officials P {100 * officials['precision']:.1f} R {100 * officials['recall']:.1f} "
-              f"(gold {officials['officials_gold']}, predicted {officials['officials_pred']}); "
-              f"(official, title) pairs P {100 * officials['title_pair_precision']:.1f} "
-              f"R {100 * officials['title_pair_recall']:.1f}")
-        ents = officials["entities"]
-        print("entities on the corpus, strict F1 (%): " + ", ".join(
+        print("\n### Officials and entities, Chinese documents of the bundled corpus")
+    for off in officials:
+        print(f"\n{off['split']} split ({off['docs']} documents): officials P {100 * off['precision']:.1f} "
+              f"R {100 * off['recall']:.1f} (gold {off['officials_gold']}, predicted {off['officials_pred']}); "
+              f"(official, title) pairs P {100 * off['title_pair_precision']:.1f} "
+              f"R {100 * off['title_pair_recall']:.1f}")
+        ents = off["entities"]
+        print("entities, strict F1 (%): " + ", ".join(
             f"{t} {100 * ents[t]['f']:.1f}" for t in cols) + f"; macro {100 * ents['macro']['f']:.1f}")
 
 
@@ -261,7 +272,7 @@ def main() -> None:
         raise SystemExit(f"{dev} not found; pass --data-dir or set GOVPIPE_DATA")
     cluener = {} if args.skip_cluener else evaluate_cluener(args.data_dir, args.split)
     speed = None if args.skip_speed else measure_speed(args.data_dir)
-    officials = evaluate_officials(args.corpus)
+    officials = [o for o in (evaluate_officials(args.corpus, split=s) for s in ("dev", "test", "all")) if o]
     print_tables(cluener, speed, officials, args.split)
     if args.json:
         args.json.write_text(json.dumps({"cluener_dev": cluener, "speed": speed, "officials": officials},

@@ -48,3 +48,22 @@ def test_titles_merge_across_mentions(stage: ChineseEntityExtractor) -> None:
     offs = officials(stage, "市委书记张强出席。会后，市委书记、市人大常委会主任张强讲话。")
     assert offs["张强"].titles == ["市委书记", "主任"]
     assert len(offs["张强"].mentions) == 2
+
+
+def test_titles_before_a_list_of_names_apply_to_each(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "区人大常委会副主任母德才、冷婷出席会议。")
+    assert offs["母德才"].titles == ["副主任"] and offs["冷婷"].titles == ["副主任"]
+
+
+def test_appointment_list(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "会议决定任命区志豪为济南市发展和改革委员会主任，钱慧敏为济南市商务局局长；"
+                            "免去赵振国的济南市商务局局长职务。")
+    assert offs["区志豪"].titles == ["主任"] and offs["区志豪"].name == "Ou Zhihao"
+    assert offs["钱慧敏"].titles == ["局长"]
+    assert offs["赵振国"].titles == ["局长"]
+
+
+def test_head_title_after_name_and_zone_before_title(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "要深入贯彻习近平总书记重要讲话精神。市委常委、三江新区党工委书记庞宇参加。")
+    assert offs["习近平"].titles == ["总书记"] and offs["习近平"].name == "Xi Jinping"
+    assert offs["庞宇"].titles == ["市委常委", "党工委书记"]
