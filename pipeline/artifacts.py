@@ -45,7 +45,7 @@ _CLAUSE_LEAD = frozenset("should must will shall can could would may might to an
 # Words whose doubling is ordinary English ("that that", "had had", "very very", "bye bye").
 LEGIT_DOUBLES = frozenset(
     """that had is do does did no very so bye ha far more many well again round over out on by
-    knock yeah tut go hear boo chop bang tick dum ta la there now""".split()
+    knock yeah tut go hear boo chop bang tick dum ta la there now in up""".split()
 )
 
 _STRAY_CAPITAL = re.compile(r"(?<=[a-z][a-z] )([A-Z][a-z]{0,5})(?= [a-z])")

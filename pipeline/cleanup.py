@@ -203,6 +203,18 @@ def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
     return bool(nxt and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in _LEGAL_SUFFIXES)
 
 
+_TITLE_FOLLOWER = re.compile(r"[ \t]*(?:$|[,;.:)\n]|[A-Z]|and\b|of\b)")
+
+
+def _title_position(text: str, m: GlossaryMatch) -> bool:
+    """A garbled title ending in "long"/"length" ("market long", "county length") must stand where a
+    title stands, before a name or a break; "the county long depended on coal" is English."""
+    last = _WORD.findall(text[m.start : m.end])[-1].lower()
+    if last not in ("long", "length", "lengths"):
+        return True
+    return bool(_TITLE_FOLLOWER.match(text, m.end))
+
+
 def _contains(outer: GlossaryMatch, inner: GlossaryMatch) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
@@ -299,6 +311,8 @@ class TranslationCleanup(Stage):
             ):
                 continue
             if m.entry.type in NAME_TYPES and _inside_other_name(text, m):
+                continue
+            if m.entry.type == "title" and not _title_position(text, m):
                 continue
             conf = self._confidence(m, source, words)
             if conf is None:

@@ -161,3 +161,12 @@ def test_echo_over_two_words():
 
 def test_capitals_that_are_meant():
     assert stray_capitals("the A share market rose in May this year and Class A shares") == []
+
+
+def test_legitimate_doubles_stay():
+    assert doubled_words("the results came in in March and it is up up to you") == []
+
+
+def test_literal_title_needs_a_title_position():
+    assert fixes(clean("the market long Luo Jingyi signed")) == [("market long", "mayor")]
+    assert fixes(clean("The county long depended on coal mining.")) == []
