@@ -397,6 +397,12 @@ def align_source_name(name: RomanizedName, source_text: str) -> str | None:
 NameCorrection = tuple[int, int, str, str, float]
 
 
+def _u_fold(surname: str) -> str:
+    """Spellings of ü after l/n are one surname: Lu, Lv, Lü, Lyu (吕)."""
+    s = surname.lower()
+    return s[0] + "yu" if s[:1] in "ln" and s[1:] in ("u", "v", "ü", "yu") else s
+
+
 def _respell(n: RomanizedName, surname: str, given: str) -> str:
     """The mention in its own order and case with the surname and given name replaced."""
     sur = surname.upper() if n.surname_surface.isupper() else surname
@@ -410,7 +416,9 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
     0.9, valid but different pinyin 0.75; `use_zh_stage` also asks the Chinese entity stage which
     source spans are persons). `name.surname`: a surname translated as a word or written in a
     non-pinyin spelling ("Solution Hongmei" → "Xie Hongmei", "Kwong Meishan" → "Kuang Meishan"): 0.7
-    literal, 0.6 alias, 0.9 when the source holds the name; never when a source lacks it. `name.unify`: an invalid-pinyin name is one edit from the
+    for a word-translated surname without a source; 0.9 when the source holds the name (the only way
+    a Cantonese / Wade-Giles spelling or another reading of the character is changed); never when a
+    source lacks it. `name.unify`: an invalid-pinyin name is one edit from the
     only valid given name of the same surname in the document (0.85 for a character edit, 0.75 for a
     syllable edit).
     """
@@ -430,16 +438,19 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
                 if dist == 1:
                     out.append((n.start, n.end, _respell(n, surname, given), "name.source",
                                 0.75 if n.valid and n.surname_form == "pinyin" else 0.9))
-                elif surname.lower() != n.surname_surface.lower():
+                elif _u_fold(surname) != _u_fold(n.surname_surface):
                     out.append((n.start, n.end, _respell(n, surname, given), "name.surname", 0.9))
                 continue
             if n.surname_form != "pinyin":
                 continue  # the source does not hold this name: leave the English word alone
+        if n.surname_form == "literal":
+            # The surname is rewritten in pinyin, so the whole name takes the mainland form.
+            out.append((n.start, n.end, n.with_given(n.given.capitalize()), "name.surname", 0.7))
+            continue
         if n.surname_form != "pinyin":
-            # The surname is rewritten in pinyin, so the whole name takes the mainland form
-            # ("Hsu Ming-hua" → "Xu Minghua").
-            out.append((n.start, n.end, n.with_given(n.given.capitalize()), "name.surname",
-                        0.7 if n.surname_form in ("literal", "misread") else 0.6))
+            # A Cantonese / Wade-Giles spelling ("Chan Mo-po") is the person's own name in Hong Kong
+            # or Taiwan, and a common reading of a surname character ("Gang", "Bo") may be right:
+            # only the source can tell, so without one these stay as written.
             continue
         if n.valid:
             continue

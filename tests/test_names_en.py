@@ -100,15 +100,22 @@ def test_name_key_and_canonical_fold_variants() -> None:
 
 def test_literal_alias_and_misread_surnames() -> None:
     text = "The meeting appointed Solution Hongmei as director; Kwong Meishan and Ceng Qinghua spoke."
-    assert _fixes(text) == [
-        ("Solution Hongmei", "Xie Hongmei", "name.surname", 0.7),
-        ("Kwong Meishan", "Kuang Meishan", "name.surname", 0.6),
-        ("Ceng Qinghua", "Zeng Qinghua", "name.surname", 0.7),
+    # Without a source only the word-translated surname is repaired: a Cantonese spelling may be the
+    # person's own (Hong Kong) name and "Ceng" is a reading of the character.
+    assert _fixes(text) == [("Solution Hongmei", "Xie Hongmei", "name.surname", 0.7)]
+    assert {n.surface: n.canonical for n in find_names(text)} == {
+        "Solution Hongmei": "Xie Hongmei", "Kwong Meishan": "Kuang Meishan", "Ceng Qinghua": "Zeng Qinghua"}
+    source = "会议任命解红梅为主任；市长邝美珊和书记曾庆华讲话。"
+    assert _fixes(text, source) == [
+        ("Solution Hongmei", "Xie Hongmei", "name.surname", 0.9),
+        ("Kwong Meishan", "Kuang Meishan", "name.surname", 0.9),
+        ("Ceng Qinghua", "Zeng Qinghua", "name.surname", 0.9),
     ]
     # A literal word at a sentence start is the word, and the source can veto.
     assert _fixes("Solution Hongmei was adopted.") == []
     assert _fixes("They met Solution Hongmei.", "他们会见了王红梅。") == []
-    # With the source, a surname read the common way is repaired (单 written "Dan").
+    # 单 written "Dan" is repaired from the source; Lu / Lyu are one spelling of 吕.
     assert _fixes("Deputy Mayor Dan Lixin spoke.", "副市长单立新发言。") == [
         ("Dan Lixin", "Shan Lixin", "name.surname", 0.9)
     ]
+    assert _fixes("Deputy Mayor Lu Ling spoke.", "副市长吕玲发言。") == []
