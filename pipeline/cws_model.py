@@ -24,7 +24,7 @@ from torch import nn
 from .cws_dict import load_frequency_dict
 from .cws_text import fold_width
 from .errors import ResourceError
-from .resources import resource_path
+from .resources import MODELS_DIR, resource_path
 
 TAGS = "BMES"
 MAX_DICT_LEN = 6  # dictionary feature values: 0 (no match), 2..6 (6 = six or more characters)
@@ -114,11 +114,13 @@ class TaggerNet(nn.Module):
         hidden: int = 192,
         dilations: Sequence[int] = (1, 2, 1),
         dropout: float = 0.2,
+        n_standards: int = 1,
     ) -> None:
         super().__init__()
         self.hparams = dict(
             n_chars=n_chars, n_bigrams=n_bigrams, char_dim=char_dim, bigram_dim=bigram_dim,
             dict_dim=dict_dim, hidden=hidden, dilations=list(dilations), dropout=dropout,
+            n_standards=n_standards,
         )
         self.uni = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
         self.bi = nn.Embedding(n_bigrams, bigram_dim, padding_idx=PAD)
@@ -128,20 +130,28 @@ class TaggerNet(nn.Module):
         self.convs = nn.ModuleList(
             nn.Conv1d(hidden, hidden, 3, padding=d, dilation=d) for d in dilations
         )
-        self.out = nn.Linear(hidden, len(TAGS))
+        # One model for several standards (multi-criteria learning): the encoder is shared, each
+        # standard adds its own vector to the input projection and has its own output layer.
+        self.standard_emb = nn.Embedding(n_standards, hidden)
+        self.out = nn.Linear(hidden, len(TAGS) * n_standards)
 
-    def forward(self, feats: torch.Tensor) -> torch.Tensor:
-        """feats (B, L, 6) -> logits (B, L, 4)."""
+    def forward(self, feats: torch.Tensor, standard: int = 0) -> torch.Tensor:
+        """feats (B, L, 6) -> logits (B, L, 4) for the standard with index `standard`."""
         mask = (feats[:, :, 0] != PAD).unsqueeze(1).to(torch.float32)
         x = torch.cat(
             [self.uni(feats[:, :, 0]), self.bi(feats[:, :, 1]), self.bi(feats[:, :, 2])]
             + [emb(feats[:, :, 3 + k]) for k, emb in enumerate(self.dict_emb)],
             dim=-1,
         )
-        h = torch.relu(self.proj(self.drop(x))).transpose(1, 2) * mask
+        h = torch.relu(self.proj(self.drop(x)) + self.standard_emb.weight[standard])
+        h = h.transpose(1, 2) * mask
         for conv in self.convs:
             h = (h + self.drop(torch.relu(conv(h)))) * mask
-        return self.out(h.transpose(1, 2))
+        n = len(TAGS)
+        return nn.functional.linear(
+            h.transpose(1, 2), self.out.weight[standard * n : (standard + 1) * n],
+            self.out.bias[standard * n : (standard + 1) * n],
+        )
 
 
 def viterbi(logprobs: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
@@ -215,9 +225,12 @@ def tags_to_words(text: str, tags: np.ndarray) -> list[str]:
 class Tagger:
     """A trained tagger ready to segment: featurize, batch by length, score, decode."""
 
-    def __init__(self, net: TaggerNet, featurizer: Featurizer, batch_chars: int = 8192) -> None:
+    def __init__(
+        self, net: TaggerNet, featurizer: Featurizer, standard_index: int = 0, batch_chars: int = 8192
+    ) -> None:
         self.net = net.eval()
         self.featurizer = featurizer
+        self.standard_index = standard_index
         self.batch_chars = batch_chars
 
     def cut(self, text: str) -> list[str]:
@@ -255,27 +268,41 @@ class Tagger:
                 batch = np.zeros((len(idx), max_len, 6), dtype=np.int64)
                 for r, j in enumerate(idx):
                     batch[r, : lengths[r]] = feats[j]
-                logits = self.net(torch.from_numpy(batch))
+                logits = self.net(torch.from_numpy(batch), self.standard_index)
                 logprobs = torch.log_softmax(logits, dim=-1).numpy()
                 for j, path in zip(idx, viterbi(logprobs, lengths)):
                     result[j] = path
         return result
 
 
-def save_tagger(path: str, net: TaggerNet, featurizer: Featurizer, info: dict) -> None:
+def save_tagger(
+    path: str, net: TaggerNet, featurizer: Featurizer, standards: list[str], info: dict
+) -> None:
     """Weights in fp16 (halves the file; no measurable effect on F1) plus vocabularies."""
     state = {k: v.half() if v.is_floating_point() else v for k, v in net.state_dict().items()}
     torch.save(
         {"hparams": net.hparams, "state": state, "chars": featurizer.chars,
-         "bigrams": featurizer.bigrams, "info": info},
+         "bigrams": featurizer.bigrams, "standards": standards, "info": info},
         path,
     )
 
 
+TAGGER_FILES = ("cws/tagger_{standard}.pt", "cws/tagger_joint.pt")
+
+
+def tagger_path(standard: str) -> str:
+    """The model file for a standard: its own model if there is one, else the joint one."""
+    for name in TAGGER_FILES:
+        candidate = name.format(standard=standard)
+        if (MODELS_DIR / candidate).exists():
+            return candidate
+    return TAGGER_FILES[-1]
+
+
 @lru_cache(maxsize=4)
-def load_tagger(standard: str) -> Tagger:
-    """The bundled tagger for a standard; dictionary features use the fast mode's dictionary."""
-    path = resource_path(f"cws/{standard}_tagger.pt")
+def load_net(name: str) -> tuple[TaggerNet, list[str], list[str], list[str]]:
+    """Network, characters, bigrams and standards of a model file (shared by its standards)."""
+    path = resource_path(name)
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
         net = TaggerNet(**blob["hparams"])
@@ -283,7 +310,16 @@ def load_tagger(standard: str) -> Tagger:
     except (OSError, RuntimeError, KeyError, TypeError) as exc:
         raise ResourceError(
             f"cannot load the segmentation model {path}: {exc}; rebuild it with "
-            f"`python scripts/train_cws.py tagger --standard {standard}`"
+            "`python scripts/train_cws.py tagger` (see docs/results_cws.md)"
         ) from exc
+    return net.eval(), blob["chars"], blob["bigrams"], blob["standards"]
+
+
+@lru_cache(maxsize=4)
+def load_tagger(standard: str) -> Tagger:
+    """The bundled tagger for a standard; dictionary features use the fast mode's dictionary."""
+    net, chars, bigrams, standards = load_net(tagger_path(standard))
+    if standard not in standards:
+        raise ResourceError(f"the segmentation model has no {standard!r} output; retrain it")
     words = [w for w, _ in load_frequency_dict(f"cws/{standard}_dict.txt")]
-    return Tagger(net, Featurizer(blob["chars"], blob["bigrams"], words))
+    return Tagger(net, Featurizer(chars, bigrams, words), standards.index(standard))

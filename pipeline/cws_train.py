@@ -2,8 +2,9 @@
 
 Choices, each checked on the held-out dev split: bigrams seen at least twice get an embedding (rarer
 ones share UNK, as unseen bigrams do at test time); during training the dictionary features use the
-word list minus the words seen only once in training, so the model meets "words missing from the
-dictionary" as often as it will on new text instead of learning to trust the dictionary blindly.
+word list minus the words seen fewer than `--dict-min-count` times in training, so the model meets
+"words missing from the dictionary" about as often as it will on new text instead of learning to
+trust the dictionary blindly.
 """
 
 from __future__ import annotations
@@ -77,50 +78,59 @@ def evaluate(tagger: Tagger, dev: list[list[str]], vocab: set[str]) -> float:
 
 
 def train_tagger(args: argparse.Namespace) -> None:
+    """Train on one standard (`--standard pku|msr`) or on both with shared layers (`joint`)."""
     torch.set_num_threads(1)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     t_start = time.time()
+    standards = sorted(STANDARD_DATA) if args.standard == "joint" else [args.standard]
 
-    corpus, listed_path = STANDARD_DATA[args.standard]
-    sentences = list(read_segmented(args.data_dir / corpus))
-    train, dev = split_train_dev(sentences)
-    listed = read_word_list(args.data_dir / listed_path)
-    counts = collections.Counter(w for s in train for w in s)
-    infer_words = {w for w in set(counts) | listed if not any(c.isspace() for c in w)}
-    train_words = {w for w in infer_words if counts.get(w, 0) != 1}
-
+    data = {}
     char_counts: collections.Counter[str] = collections.Counter()
     bigram_counts: collections.Counter[str] = collections.Counter()
-    for s in train:
-        text = "".join(s)
-        char_counts.update(text)
-        padded = BOS + text + EOS
-        bigram_counts.update(padded[i : i + 2] for i in range(len(padded) - 1))
+    for std in standards:
+        corpus, listed_path = STANDARD_DATA[std]
+        train, dev = split_train_dev(list(read_segmented(args.data_dir / corpus)))
+        listed = read_word_list(args.data_dir / listed_path)
+        counts = collections.Counter(w for s in train for w in s)
+        infer_words = {w for w in set(counts) | listed if not any(c.isspace() for c in w)}
+        train_words = {w for w in infer_words if not 0 < counts.get(w, 0) < args.dict_min_count}
+        # Dev is scored with a dictionary that lacks the words only dev contains (the official list
+        # has them, as it derives from the whole corpus), so dev OOV behaves like test OOV.
+        dev_only = {w for s in dev for w in s} - set(counts)
+        data[std] = (train, dev, listed, train_words, infer_words - dev_only)
+        for s in train:
+            text = "".join(s)
+            char_counts.update(text)
+            padded = BOS + text + EOS
+            bigram_counts.update(padded[i : i + 2] for i in range(len(padded) - 1))
     chars = [c for c, _ in char_counts.most_common()]
     bigrams = [b for b, n in bigram_counts.most_common() if n >= args.min_bigram]
-    featurizer = Featurizer(chars, bigrams, train_words)
 
-    pieces = [c for s in train for c in chunk_words(s)]
-    feats = [torch.from_numpy(featurizer("".join(p))) for p in pieces]
-    tags = [torch.tensor(gold_tags(p), dtype=torch.int64) for p in pieces]
-    lengths = [len(t) for t in tags]
-    log(f"{args.standard}: {len(train)} train / {len(dev)} dev sentences, {len(pieces)} pieces, "
-        f"{sum(lengths)} chars, {len(chars)} chars, {len(bigrams)} bigrams, {len(infer_words)} dict words; "
-        f"features in {time.time() - t_start:.0f}s")
-
+    feats, tags, lengths, batches = [], [], [], []
+    dev_taggers = {}
     net = TaggerNet(len(chars) + 2, len(bigrams) + 2, hidden=args.hidden,
-                    dilations=tuple(args.dilations))
+                    dilations=tuple(args.dilations), dropout=args.dropout,
+                    n_standards=len(standards))
+    for k, std in enumerate(standards):
+        train, dev, listed, train_words, dev_words = data[std]
+        featurizer = Featurizer(chars, bigrams, train_words)
+        pieces = [c for s in train for c in chunk_words(s)]
+        offset = len(feats)
+        feats += [torch.from_numpy(featurizer("".join(p))) for p in pieces]
+        tags += [torch.tensor(gold_tags(p), dtype=torch.int64) for p in pieces]
+        lengths += [len(p) for p in map("".join, pieces)]
+        batches.append((k, offset, len(pieces)))
+        dev_taggers[std] = Tagger(net, Featurizer(chars, bigrams, dev_words), k)
+        log(f"{std}: {len(train)} train / {len(dev)} dev sentences, {len(pieces)} pieces, "
+            f"{sum(lengths[offset:])} chars, {len(train_words)} training dict words")
+    log(f"{len(chars)} chars, {len(bigrams)} bigrams; features in {time.time() - t_start:.0f}s")
+
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-1)
-    # Dev is scored with a dictionary that lacks the words only dev contains (the official list has
-    # them, as it derives from the whole corpus), so dev OOV behaves like test OOV.
-    dev_only = {w for s in dev for w in s} - set(counts)
-    dev_tagger = Tagger(net, Featurizer(chars, bigrams, infer_words - dev_only))
     net.train()
-
     budget = args.minutes * 60
     t_train = time.time()
     best_f1, best_state, best_epoch = -1.0, None, 0
@@ -130,7 +140,13 @@ def train_tagger(args: argparse.Namespace) -> None:
     while not done:
         epoch += 1
         total_loss, n_batches = 0.0, 0
-        for batch in make_batches(lengths, args.batch_chars, rng):
+        epoch_batches = [
+            (k, [offset + i for i in b])
+            for k, offset, n in batches
+            for b in make_batches(lengths[offset : offset + n], args.batch_chars, rng)
+        ]
+        rng.shuffle(epoch_batches)
+        for k, batch in epoch_batches:
             elapsed = time.time() - t_train
             if elapsed > budget:
                 done = True
@@ -144,7 +160,7 @@ def train_tagger(args: argparse.Namespace) -> None:
             for r, i in enumerate(batch):
                 x[r, : lengths[i]] = feats[i]
                 y[r, : lengths[i]] = tags[i]
-            logits = net(x)
+            logits = net(x, k)
             loss = loss_fn(logits.reshape(-1, 4), y.reshape(-1))
             opt.zero_grad()
             loss.backward()
@@ -154,24 +170,25 @@ def train_tagger(args: argparse.Namespace) -> None:
             n_batches += 1
             if n_batches % 200 == 0:
                 log(f"epoch {epoch} batch {n_batches}: loss {total_loss / n_batches:.4f}")
-        f1 = evaluate(dev_tagger, dev, listed)
-        history.append({"epoch": epoch, "loss": total_loss / max(n_batches, 1), "dev_f1": f1,
+        dev_f1 = {std: evaluate(dev_taggers[std], data[std][1], data[std][2]) for std in standards}
+        f1 = sum(dev_f1.values()) / len(dev_f1)
+        history.append({"epoch": epoch, "loss": total_loss / max(n_batches, 1), "dev_f1": dev_f1,
                         "minutes": (time.time() - t_train) / 60})
-        log(f"epoch {epoch}: loss {total_loss / max(n_batches, 1):.4f} dev F1 {f1:.4f} "
+        log(f"epoch {epoch}: loss {total_loss / max(n_batches, 1):.4f} dev F1 {dev_f1} "
             f"({(time.time() - t_train) / 60:.1f} min)")
         if f1 > best_f1:
             best_f1, best_epoch = f1, epoch
             best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
     if best_state is not None:
         net.load_state_dict(best_state)
-    out = args.out or Path(__file__).resolve().parent.parent / "models" / "cws" / f"{args.standard}_tagger.pt"
+    out = args.out or Path(__file__).resolve().parent.parent / "models" / "cws" / f"tagger_{args.standard}.pt"
     info = {
-        "standard": args.standard, "seed": args.seed, "best_epoch": best_epoch, "dev_f1": best_f1,
+        "standards": standards, "seed": args.seed, "best_epoch": best_epoch, "dev_f1": best_f1,
         "train_minutes": round((time.time() - t_start) / 60, 1), "threads": 1, "history": history,
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
-    save_tagger(str(out), net, featurizer, info)
-    log(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB); best dev F1 {best_f1:.4f} at epoch {best_epoch}")
+    save_tagger(str(out), net, Featurizer(chars, bigrams, ()), standards, info)
+    log(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB); best mean dev F1 {best_f1:.4f} at epoch {best_epoch}")
     log(json.dumps(info))
 
 

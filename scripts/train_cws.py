@@ -79,7 +79,8 @@ def number_units(train: list[list[str]], min_joined: int = 5) -> list[tuple[str,
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["dict", "tagger"])
-    ap.add_argument("--standard", choices=sorted(STANDARD_DATA), default="pku")
+    ap.add_argument("--standard", choices=sorted(STANDARD_DATA) + ["joint"], default="pku",
+                    help="tagger: `joint` trains one model with an output layer per standard")
     ap.add_argument("--data-dir", type=Path, default=default_data_dir())
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--minutes", type=float, default=35.0, help="tagger: wall-clock training budget")
@@ -89,8 +90,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--batch-chars", type=int, default=4000)
     ap.add_argument("--min-bigram", type=int, default=2)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--dict-min-count", type=int, default=2,
+                    help="training dictionary features leave out words seen fewer times than this")
     args = ap.parse_args(argv)
     if args.what == "dict":
+        if args.standard == "joint":
+            ap.error("dictionaries are per standard: use --standard pku or --standard msr")
         build_dict(args)
     else:
         from pipeline.cws_train import train_tagger
