@@ -69,9 +69,9 @@ _SENTENCE_END = re.compile(r"[.!?]")
 
 def _in_headline(text: str, i: int) -> bool:
     """Title-case lines (headlines) capitalize function words and verbs on purpose."""
-    start = text.rfind("\n", 0, i) + 1
-    end = text.find("\n", i)
-    words = re.findall(r"[A-Za-z]+", text[start : end if end >= 0 else len(text)])
+    start = text.rfind("\n", max(0, i - 300), i) + 1 or max(0, i - 300)
+    end = text.find("\n", i, i + 300)
+    words = re.findall(r"[A-Za-z]+", text[start : end if end >= 0 else min(len(text), i + 300)])
     return len(words) >= 3 and sum(w[0].isupper() for w in words) * 2 > len(words)
 
 
@@ -136,11 +136,13 @@ def doubled_words(text: str) -> list[ArtifactFix]:
     return out
 
 
-def _sentence_bounds(text: str, i: int) -> tuple[int, int]:
-    start = max(text.rfind(". ", 0, i), text.rfind("\n", 0, i))
-    start = 0 if start < 0 else start + 1
-    m = _SENTENCE_END.search(text, i)
-    return start, (m.start() if m else len(text))
+def _sentence_bounds(text: str, i: int, reach: int = 400) -> tuple[int, int]:
+    """The sentence around `i`, looked for at most `reach` characters either way."""
+    lo = max(0, i - reach)
+    start = max(text.rfind(". ", lo, i), text.rfind("\n", lo, i))
+    start = lo if start < 0 else start + 1
+    m = _SENTENCE_END.search(text, i, i + reach)
+    return start, (m.start() if m else min(len(text), i + reach))
 
 
 def doubled_names_in_lists(text: str) -> list[ArtifactFix]:

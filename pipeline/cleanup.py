@@ -195,8 +195,9 @@ def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
     if " " in text[m.start : m.end].strip():
         return False  # multi-word literal renderings ("Ningde Times") are specific enough
     prev = re.search(r"([^\W_]+)[ \t]+$", text[max(0, m.start - 40) : m.start])
+    prev_start = m.start - len(prev.group(0)) if prev else 0
     if prev and prev.group(1)[:1].isupper() and not _SENTENCE_START.search(
-        text, 0, m.start - len(prev.group(0))
+        text, max(0, prev_start - 8), prev_start
     ):
         return True
     nxt = re.match(r"[ \t]+([^\W_]+)", text[m.end : m.end + 40])
@@ -297,7 +298,9 @@ class TranslationCleanup(Stage):
         """Variant matches that survive protection and evidence checks, longest first."""
         text = doc.norm_text
         matches = self.glossary.find(text)
-        correct = [m for m in matches if m.kind != "variant"]
+        correct = sorted((m for m in matches if m.kind != "variant"), key=lambda c: c.start)
+        correct_starts = [c.start for c in correct]
+        longest = max((c.end - c.start for c in correct), default=0)
         source = normalize_source(doc.source_text) if doc.source_text else None
         words = _Words(text)
         best: dict[tuple[int, int], tuple[float, int, GlossaryMatch]] = {}
@@ -305,9 +308,11 @@ class TranslationCleanup(Stage):
             if m.kind != "variant" or m.variant is None:
                 continue
             # A garble that is part of (or cuts into) a correct rendering is not a garble.
+            lo = bisect.bisect_left(correct_starts, m.start - longest)
+            hi = bisect.bisect_left(correct_starts, m.end)
             if any(
                 c.start < m.end and m.start < c.end and not (_contains(m, c) and (m.start, m.end) != (c.start, c.end))
-                for c in correct
+                for c in correct[lo:hi]
             ):
                 continue
             if m.entry.type in NAME_TYPES and _inside_other_name(text, m):
@@ -333,7 +338,7 @@ class TranslationCleanup(Stage):
                 replacement = _keep_group_suffix(replacement, surface)
             start, end = _absorb_echo(text, start, end, replacement)
             replacement = match_case(
-                replacement, text[start:end], bool(_SENTENCE_START.search(text, 0, start))
+                replacement, text[start:end], bool(_SENTENCE_START.search(text, max(0, start - 8), start))
             )
             out.append((start, end, replacement, f"glossary:{m.entry.zh}", conf))
         out.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
