@@ -170,3 +170,39 @@ def test_legitimate_doubles_stay():
 def test_literal_title_needs_a_title_position():
     assert fixes(clean("the market long Luo Jingyi signed")) == [("market long", "mayor")]
     assert fixes(clean("The county long depended on coal mining.")) == []
+
+
+def test_eval_script_on_a_tiny_wmt_folder(tmp_path):
+    """scripts/eval_cleanup.py's WMT and MQM parts on two hand-written lines (no benchmark data)."""
+    import importlib.util
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("eval_cleanup", root / "scripts" / "eval_cleanup.py")
+    ev = importlib.util.module_from_spec(spec)
+    sys.modules["eval_cleanup"] = ev
+    spec.loader.exec_module(ev)
+
+    wmt = tmp_path / "wmt"
+    wmt.mkdir()
+    src = ["要实现碳达峰碳中和。", "龙头企业发挥作用。"]
+    ref = ["We must achieve carbon peak and carbon neutrality.", "Leading enterprises play a role."]
+    hyp = ["We must achieve the carbon Dharma carbon.", "Faucet enterprises play a role."]
+    (wmt / "src.zh").write_text("\n".join(src) + "\n", encoding="utf-8")
+    (wmt / "ref.en").write_text("\n".join(ref) + "\n", encoding="utf-8")
+    for name in ev.SYSTEMS:
+        (wmt / f"sys.{name}.en").write_text("\n".join(hyp) + "\n", encoding="utf-8")
+    err = {"category": "Terminology", "severity": "Major", "side": "target", "start": 21, "end": 41,
+           "span": "carbon Dharma carbon"}
+    (wmt / "mqm.jsonl").write_text(json.dumps({"system": "x", "line": 1, "source": src[0], "target": hyp[0],
+                                               "errors": [err]}) + "\n", encoding="utf-8")
+    cleaner = ev.Cleaner(False)
+    res = ev.eval_wmt(cleaner, ev.load_glossary(), wmt, use_source=True, limit=None)
+    assert res["systems"]["ref"]["changed_lines"] == 0
+    row = res["systems"]["NiuTrans"]
+    assert row["changed_lines"] == 2 and row["chrf_after"] > row["chrf_before"]
+    assert row["term_acc_after"] > row["term_acc_before"]
+    mqm = ev.eval_mqm(cleaner, wmt, use_source=False, limit=None)
+    assert mqm["corrections"] == 1 and mqm["precision"] == 1.0
