@@ -23,7 +23,8 @@ ArtifactFix = tuple[int, int, str, str, float]
 FUNCTION_WORDS = frozenset(
     """the a an this that these those its their our his her and or but of in on at to for with by
     from as is are was were has have had will would shall should can could may might must which who
-    whose whom while when where also more most all every each both such than then there it they we""".split()
+    whose whom while when where also more most all every each both such than then there it they we
+    be been being""".split()
 )
 
 # Verbs and adverbs of the government-news register: capitalized after "should", "to", "and" or a
@@ -92,7 +93,7 @@ def stray_capitals(text: str) -> list[ArtifactFix]:
         if lead is not None and lead not in _CLAUSE_LEAD or _in_headline(text, m.start()):
             continue
         before = _PREV_WORD.search(text, max(0, m.start() - 30), m.start())
-        if lead is not None and before and before.group(1)[:1].isupper():
+        if lead in ("and", "or") and before and before.group(1)[:1].isupper():
             continue  # "Development and Reform Commission": part of a capitalized name
         out.append((m.start(2), m.end(2), word.lower(), "artifact.stray_capital", 0.8))
     out.sort()

@@ -204,7 +204,9 @@ def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
     return bool(nxt and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in _LEGAL_SUFFIXES)
 
 
-_TITLE_FOLLOWER = re.compile(r"[ \t]*(?:$|[,;.:)\n]|[A-Z]|and\b|of\b)")
+_TITLE_FOLLOWER = re.compile(
+    r"[ \t]*(?:$|[,;.:)\n]|[A-Z]|(?:and|of|at|in|on|to|should|must|will|shall|who|from|with)\b)"
+)
 
 
 def _title_position(text: str, m: GlossaryMatch) -> bool:
