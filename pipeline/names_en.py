@@ -45,6 +45,12 @@ _WORD = re.compile(r"[A-Za-zÜü]+(?:[-'’][A-Za-zÜü]+)*")
 _POSSESSIVE = re.compile(r"[’']s$")
 _GAP = re.compile(r"[ \t]+|[ \t]*\n[ \t]*")
 MAX_GIVEN_SYLLABLES = 3
+# Capitalized words that end a place or company name, so the two words before them are not a person.
+_NAME_HEADS = frozenset(
+    "River Lake Street Road Avenue Mountain Mountains District County Town Township Village City Province "
+    "Park Zone Bridge Port Station Airport Reservoir Temple Technology Technologies Group Solar Company Co "
+    "Corporation Energy Bank University Hospital School College Institute".split()
+)
 SURNAME_FORMS_FILE = "en_surname_forms.tsv"
 # A garbled given name still looks like a romanized word: short, letters only.
 MAX_GARBLE_LEN = 9
@@ -56,7 +62,7 @@ _ZH_TITLE_BEFORE = (
     "董事长|总经理|经理|总裁|负责人|代表|同志|专家|教授|院士|巡视员|调研员|主委|组长|队长|所长|行长|社长"
 )
 _ZH_VERB_AFTER = (
-    "同志|主持|出席|参加|表示|指出|强调|要求|介绍|讲话|陪同|调研|会见|看望|察看|听取|宣布|致辞|一行|"
+    "同志|主持|出席|参加|表示|指出|强调|要求|介绍|讲话|发言|陪同|调研|会见|看望|察看|听取|宣布|致辞|一行|"
     "率队|带队|一同"
 )
 _ZH_PUNCT = "，。、；：！？,;:（）()\n"
@@ -238,6 +244,14 @@ def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedNa
             syl = _given_syllables(w1)
             if syl is not None and len(syl) >= 2 and "-" not in w2:
                 found = RomanizedName(s1, e2, text[s1:e2], sur2, w2, _fold(w1), w1, syl, True)
+        if found is not None and i + 2 < len(words):
+            # "District Yingyang River", "Jing Macao Technology": a pair before a place or company
+            # head word is part of that name. After a word-translated surname, any capitalized word
+            # does the same ("Golden Jue Opening Forum").
+            (s3, _, w3) = words[i + 2]
+            if _GAP.fullmatch(text, found.end, s3) and w3[:1].isupper() and (
+                    w3 in _NAME_HEADS or found.surname_form == "literal"):
+                found = None
         if found is not None:
             out.append(found)
             i += 2
@@ -432,6 +446,12 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
     for n in names:
         if source:
             match, dist = _source_match(n, source)
+            respell = match is not None and dist == 0 and romanize_name(match.zh).split(" ", 1)[0].lower() \
+                != n.surname_surface.lower()
+            if match is not None and (n.surname_form != "pinyin" or respell) and not match.evidence:
+                # 区映阳河 read as "District Yingyang", 朴树 written "Pu Shu": changing how a surname is
+                # written needs the name in a person context (title, person verb), not just its reading.
+                continue
             if match is not None:
                 canonical = romanize_name(match.zh)
                 surname, given = canonical.split(" ", 1)

@@ -119,3 +119,12 @@ def test_literal_alias_and_misread_surnames() -> None:
         ("Dan Lixin", "Shan Lixin", "name.surname", 0.9)
     ]
     assert _fixes("Deputy Mayor Lu Ling spoke.", "副市长吕玲发言。") == []
+
+
+def test_place_and_company_words_end_a_name_and_context_is_needed_to_respell() -> None:
+    # "District Yingyang River" is a river in a district, "Jing Macao Technology" a company.
+    assert [n.surface for n in find_names("the District Yingyang River and Jing Macao Technology")] == []
+    source = "开州区映阳河水位上涨。"
+    assert _fixes("The District Yingyang rose.", source) == []
+    # A surname written by another reading of its character is left alone without a person context.
+    assert _fixes("The villager Bo Lixiang sang.", "邻村村民柏丽香演唱。") == []
