@@ -74,25 +74,32 @@ class Featurizer:
         self.lexicon = lexicon
         self.use_segmentation = use_segmentation
         self.n_feats = (4 * len(KINDS) if lexicon is not None else 0) + (4 if use_segmentation else 0)
+        self._hashes: dict[str, int] = {}
 
-    @lru_cache(maxsize=200_000)
-    def _bigram(self, pair: str) -> int:
-        return 1 + zlib.crc32(pair.encode("utf-8")) % (self.n_buckets - 1)
+    def _hash(self, unit: str) -> int:
+        """Stable bucket of a bigram or word (crc32, not Python's salted hash), memoized."""
+        h = self._hashes.get(unit)
+        if h is None:
+            h = 1 + zlib.crc32(unit.encode("utf-8")) % (self.n_buckets - 1)
+            if len(self._hashes) < 500_000:
+                self._hashes[unit] = h
+        return h
 
     def encode(self, text: str) -> Encoded:
         norm = [normalize_char(c) for c in text]
-        unk = 1
-        chars = np.fromiter((self.vocab.get(c, unk) for c in norm), dtype=np.int64, count=len(norm))
+        n = len(norm)
+        get = self.vocab.get
+        chars = np.fromiter((get(c, 1) for c in norm), dtype=np.int64, count=n)
         padded = ["<s>"] + norm + ["</s>"]
-        left = np.fromiter((self._bigram(padded[i] + padded[i + 1]) for i in range(len(norm))),
-                           dtype=np.int64, count=len(norm))
-        right = np.fromiter((self._bigram(padded[i + 1] + padded[i + 2]) for i in range(len(norm))),
-                            dtype=np.int64, count=len(norm))
+        # bigram (i-1, i) for i = 0..n; the right bigram of character i is the left one of i+1
+        pairs = np.fromiter((self._hash(padded[i] + padded[i + 1]) for i in range(n + 1)),
+                            dtype=np.int64, count=n + 1)
+        left, right = pairs[:n], pairs[1:]
         feats = np.zeros((len(text), self.n_feats), dtype=np.float32)
         words = np.zeros(len(text), dtype=np.int64)
         spans = segment(text) if self.use_segmentation else []
         for s, e in spans:
-            words[s:e] = self._bigram("W" + "".join(norm[s:e]))
+            words[s:e] = self._hash("W" + "".join(norm[s:e]))
         col = 0
         if self.lexicon is not None:
             kind_index = {k: i for i, k in enumerate(KINDS)}
