@@ -111,3 +111,48 @@ def test_bakeoff_score_counts_spans_and_oov() -> None:
     assert (s.gold, s.pred, s.correct) == (4, 3, 2)
     assert s.oov_gold == 1 and s.oov_correct == 0 and s.iv_recall == pytest.approx(2 / 3)
     assert s.f1 == pytest.approx(2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4))
+
+
+def test_domain_mode_keeps_names_next_to_titles() -> None:
+    text = "市委副书记、市长宋华英主持会议，副市长郑川出席。城市委员会成立。"
+    for mode in ("fast", "accurate"):
+        words = get_segmenter("pku", mode, None, True).cut(text)
+        assert "".join(words) == text
+        assert "宋华英" in words and "副市长" in words and "市委副书记" in words, (mode, words)
+        assert "市委" not in words  # 城市委员会 is not cut open for the user word 市委
+
+
+def test_viterbi_respects_bmes_constraints() -> None:
+    import numpy as np
+
+    from pipeline.cws_model import viterbi
+
+    rng = np.random.default_rng(0)
+    lengths = [1, 2, 7, 30]
+    paths = viterbi(rng.normal(size=(4, 30, 4)).astype(np.float32), lengths)
+    allowed = {(0, 1), (0, 2), (1, 1), (1, 2), (2, 0), (2, 3), (3, 0), (3, 3)}
+    for path, n in zip(paths, lengths):
+        tags = path.tolist()
+        assert len(tags) == n and tags[0] in (0, 3) and tags[-1] in (2, 3)
+        assert all((a, b) in allowed for a, b in zip(tags, tags[1:]))
+
+
+def test_chunk_text_covers_long_text() -> None:
+    from pipeline.cws_model import chunk_text
+
+    text = "第一句话结束了。" * 40 + "无标点" * 120 + "，尾巴"
+    spans = chunk_text(text, max_len=50)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a == prev_b for (a, _), (_, prev_b) in zip(spans[1:], spans))
+    assert all(0 < b - a <= 50 for a, b in spans)
+
+
+@pytest.mark.parametrize("standard", ["pku", "msr"])
+def test_accurate_mode_segments_and_batches(standard: str) -> None:
+    seg = get_segmenter(standard, "accurate")
+    texts = ["我们要坚持改革开放，发展经济。", "", "２０２３年，国务院召开常务会议。" * 30]
+    batch = seg.cut_many(texts)
+    assert [seg.cut(t) for t in texts] == batch
+    assert all("".join(w) == t for w, t in zip(batch, texts))
+    assert batch[0][:2] == ["我们", "要"] and "经济" in batch[0]
+    assert batch[1] == []
