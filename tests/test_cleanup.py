@@ -206,3 +206,11 @@ def test_eval_script_on_a_tiny_wmt_folder(tmp_path):
     assert row["term_acc_after"] > row["term_acc_before"]
     mqm = ev.eval_mqm(cleaner, wmt, use_source=False, limit=None)
     assert mqm["corrections"] == 1 and mqm["precision"] == 1.0
+
+
+def test_user_glossary_reaches_the_stage(tmp_path):
+    user = tmp_path / "mine.tsv"
+    user.write_text("某某新材料\tMoumou New Materials\tenterprise\tSome Some New Material\n", encoding="utf-8")
+    doc = clean("Some Some New Material Co., Ltd. signed.", glossary=(str(user),))
+    assert fixes(doc) == [("Some Some New Material", "Moumou New Materials")]
+    assert doc.corrections[0].rule == "glossary:某某新材料"
