@@ -383,10 +383,25 @@ def find_places(text: str) -> list[Candidate]:
 
 
 def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
+    """Articles and a possessive are outside spans ("the Ministry of Commerce's" → Ministry of Commerce)."""
     m = re.match(r"(?i:the|a|an)\s+", text[start:end])
     if m and end - start > m.end():
         start += m.end()
+    if text[start:end].endswith(("'s", "’s")) and end - start > 2:
+        end -= 2
     return start, end
+
+
+@lru_cache(maxsize=1)
+def _title_target() -> re.Pattern[str]:
+    """What may follow a lower-case title for it to be one: a capitalized word (a name, a body, another
+    title), possibly after more lower-case title words ("deputy mayor and executive vice mayor Qian"),
+    or "of the" + a body."""
+    lex = title_lexicon()
+    words = {w for phrase in (*lex.ranks, *lex.party_ranks, *lex.modifiers, *lex.levels)
+             for w in re.split(r"[\s\-]+", phrase) if w.isalpha()}
+    return re.compile(rf"\s*(?:,\s*)?(?:(?:and|the)\s+)*(?:(?:{'|'.join(sorted(words))})\s+){{0,4}}[A-Z]"
+                      r"|\s+of\s+(?:the\s+)?[A-Za-z]")
 
 
 def find_titles(text: str) -> list[Candidate]:
@@ -396,6 +411,8 @@ def find_titles(text: str) -> list[Candidate]:
         title = text[s:e]
         if title[:1].islower() and title.endswith("s") and canonical_title(title) == canonical_title(title[:-1]):
             continue  # "managers", "directors": a generic role, not a title
+        if title[:1].islower() and " of the " not in title and not _title_target().match(text, e):
+            continue  # "the manager said": a role word, unless a name or body follows ("deputy mayor Zheng")
         out.append(Candidate("title", s, e, "rule", 0.9, canonical_title(title), tuple(title_zh_forms(title))))
     return out
 
@@ -514,12 +531,18 @@ def find_glossary(text: str, glossary) -> list[Candidate]:
         # titles are the exception ("deputy mayor Zheng Chuan").
         if m.kind != "variant" and etype != "title" and not text[m.start].isupper():
             continue
+        word = text[m.start : m.end]
+        if m.kind != "variant" and " " not in word and len(word) <= 4 and not word.isupper():
+            continue  # "Ali", "Eve", "Arts": short words are names only in capitals (CATL, BYD)
         start = m.start
         if etype == "title":
             # "county general river length": level and rank words before the phrase belong to it.
             span = text[m.start : m.end]
             if _OF_THE_BODY.search(span) and not title_lexicon().regex.fullmatch(span):
                 continue  # "head of the publicity department": rank and body are two entities
+            body = body_lexicon().regex.match(span)
+            if body and body.end() < len(span) and not title_lexicon().regex.fullmatch(span):
+                continue  # "Municipal Government Secretary General": body + title, two entities
             while True:
                 lo = max(0, start - 40)
                 w = _PREV_WORD.search(text[lo:start])
@@ -534,6 +557,8 @@ def find_glossary(text: str, glossary) -> list[Candidate]:
     return out
 
 
+_MODEL_PERSON_STOP = frozenset("Railway Film Films Daily Cause Group Company Bank Road Street River "
+                               "Zone Park Center Centre Hospital University".split())
 _SPACY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organization"}
 
 
@@ -559,8 +584,11 @@ def find_model(doc: Doc) -> list[Candidate]:
         span = text[s:e]
         if not span[:1].isupper() or "\n" in span or any(s < re_ and e > rs for rs, re_ in rewritten):
             continue
-        if etype == "person" and (len(span.split()) < 2 or any(w.isupper() and len(w) > 1 for w in span.split())):
-            continue  # one-word or acronym "persons" on MT English are mostly not people
+        words = span.split()
+        if etype == "person" and (len(words) < 2 or any(w.isupper() and len(w) > 1 for w in words)
+                                  or words[-1] in _MODEL_PERSON_STOP or not span.replace(" ", "").replace(
+                                      "-", "").replace(".", "").replace("'", "").isalpha()):
+            continue  # one-word, acronym or "Xulan High Speed Railway" "persons" are not people
         if etype == "place" and any(w.islower() for w in span.split()):
             continue  # "Belt and Road" is an initiative, not a place
         if etype == "organization":

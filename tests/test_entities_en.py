@@ -158,3 +158,13 @@ def test_peoples_organizations_are_not_government() -> None:
         ("organization", "Municipal Women's Federation"),
         ("government", "District Political Association"),
     ]
+
+
+def test_role_words_possessives_and_short_glossary_words() -> None:
+    doc = _run("The manager said the Ministry of Commerce's plan works; deputy mayor Qian Feng agreed.")
+    assert _spans(doc) == [("government", "Ministry of Commerce"), ("title", "deputy mayor"),
+                           ("person", "Qian Feng")]
+    gloss = Glossary([GlossaryEntry(zh="阿里巴巴", canonical="Alibaba", type="enterprise",
+                                    accepted=("Ali",), zh_forms=("阿里巴巴",))])
+    doc = _run("Ali and Alibaba signed.", glossary=gloss)
+    assert _spans(doc) == [("enterprise", "Alibaba")]
