@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .align import align_name, compose_zh, present_form
+from .glossary import normalize_source, stem
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
 from .names_en import RomanizedName, canonical_name, find_names
@@ -518,7 +519,16 @@ _NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
 _OF_THE_BODY = re.compile(r"\bof\s+the\s+", re.I)
 
 
-def find_glossary(text: str, glossary) -> list[Candidate]:
+def _ambiguous_ok(m, text: str, source_text: str | None) -> bool:
+    """An ambiguous variant ("Artes" is also a word) needs evidence, as in the cleanup: the entry's
+    Chinese in the source, or without a source one of its context words nearby."""
+    if source_text:
+        return m.entry.in_source(normalize_source(source_text))
+    window = text[max(0, m.start - 150) : m.end + 150]
+    return bool(m.entry.context) and any(stem(w) in m.entry.context for w in re.findall(r"[^\W_]+", window))
+
+
+def find_glossary(text: str, glossary, source_text: str | None = None) -> list[Candidate]:
     """Glossary entries that are entities (enterprise, place, organization, body, title)."""
     types = {"enterprise": "enterprise", "place": "place", "organization": "organization",
              "body": "government", "title": "title"}
@@ -526,6 +536,8 @@ def find_glossary(text: str, glossary) -> list[Candidate]:
     for m in glossary.find(text):
         etype = types.get(m.entry.type)
         if etype is None:
+            continue
+        if m.variant is not None and m.variant.ambiguous and not _ambiguous_ok(m, text, source_text):
             continue
         # A correct rendering in lower case is a generic mention ("the people's congress"), not a name;
         # titles are the exception ("deputy mayor Zheng Chuan").
@@ -746,7 +758,7 @@ class EnglishEntityExtractor(Stage):
         cands += find_organizations(text)
         cands += find_persons(text, name_fixes, {t.end for t in titles})
         if self.use_glossary:
-            cands += find_glossary(text, self._glossary())
+            cands += find_glossary(text, self._glossary(), doc.source_text)
         _yield_generic_words(cands, text)
         cands = _join_bodies(cands, text)
         if self.use_model:

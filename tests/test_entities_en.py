@@ -168,3 +168,11 @@ def test_role_words_possessives_and_short_glossary_words() -> None:
                                     accepted=("Ali",), zh_forms=("阿里巴巴",))])
     doc = _run("Ali and Alibaba signed.", glossary=gloss)
     assert _spans(doc) == [("enterprise", "Alibaba")]
+
+
+def test_ambiguous_glossary_variants_need_evidence() -> None:
+    gloss = Glossary([GlossaryEntry(zh="阿特斯", canonical="Canadian Solar", type="enterprise",
+                                    variant_specs=(Variant("Artes", ambiguous=True),), zh_forms=("阿特斯",))])
+    assert _spans(_run("The Artes troupe performed.", glossary=gloss)) == []
+    doc = _run("Representatives of Artes spoke.", source="阿特斯代表发言。", glossary=gloss)
+    assert [(e.type, e.canonical) for e in doc.entities] == [("enterprise", "Canadian Solar")]
