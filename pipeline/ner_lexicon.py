@@ -9,9 +9,8 @@ as a feature is exactly what the rules see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .errors import ResourceError
 from .resources import read_tsv
@@ -27,9 +26,10 @@ KINDS = ("title", "body", "form", "place", "surname")
 LEVEL_CHARS = frozenset("省市县区州镇乡旗盟")
 
 
-@dataclass(frozen=True)
-class Match:
-    """`text[start:end]` is an entry of lexicon `kind`; `label` is the entry's second column."""
+class Match(NamedTuple):
+    """`text[start:end]` is an entry of lexicon `kind`; `label` is the entry's second column.
+
+    A named tuple rather than a dataclass: the matcher makes one per hit on the hot path."""
 
     kind: str
     start: int
@@ -64,6 +64,23 @@ class Lexicon:
                 for kind, label in hits:
                     yield Match(kind, i, i + n, label)
 
+    def index(self, text: str) -> list[tuple[Match, ...]]:
+        """All matches of `text` by start position, longest first: one pass, then O(1) look-ups
+        for callers that ask about the same positions many times (the rules do)."""
+        n = len(text)
+        out: list[tuple[Match, ...]] = [()] * n
+        lengths, by_string = self._lengths, self._by_string
+        for i, ch in enumerate(text):
+            found: list[Match] = []
+            for length in lengths.get(ch, ()):
+                if i + length <= n:
+                    hits = by_string.get(text[i : i + length])
+                    if hits:
+                        found.extend(Match(kind, i, i + length, label) for kind, label in hits)
+            if found:
+                out[i] = tuple(found)
+        return out
+
     def longest(self, text: str, i: int, kind: str) -> Match | None:
         for m in self.at(text, i):
             if m.kind == kind:
@@ -71,11 +88,7 @@ class Lexicon:
         return None
 
     def all_matches(self, text: str) -> list[Match]:
-        out: list[Match] = []
-        for i in range(len(text)):
-            if text[i] in self._lengths:
-                out.extend(self.at(text, i))
-        return out
+        return [m for at_i in self.index(text) for m in at_i]
 
     def label(self, kind: str, s: str) -> str | None:
         return self.entries.get(kind, {}).get(s)

@@ -100,24 +100,37 @@ class Featurizer:
         spans = segment(text) if self.use_segmentation else []
         for s, e in spans:
             words[s:e] = self._hash("W" + "".join(norm[s:e]))
+        rows: list[int] = []
+        cols: list[int] = []
         col = 0
         if self.lexicon is not None:
-            kind_index = {k: i for i, k in enumerate(KINDS)}
             for m in self.lexicon.all_matches(text):
-                _bmes(feats, col + 4 * kind_index[m.kind], m.start, m.end)
+                _bmes(rows, cols, col + 4 * KIND_INDEX[m.kind], m.start, m.end)
             col += 4 * len(KINDS)
         for s, e in spans:
-            _bmes(feats, col, s, e)
+            _bmes(rows, cols, col, s, e)
+        if rows:
+            feats[rows, cols] = 1.0
         return Encoded(chars, left, right, words, feats)
 
 
-def _bmes(feats: np.ndarray, col: int, start: int, end: int) -> None:
+KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
+
+
+def _bmes(rows: list[int], cols: list[int], col: int, start: int, end: int) -> None:
+    """Collect the B/M/E/S cells of a span (column col + 0..3), set in one indexed write."""
     if end - start == 1:
-        feats[start, col + 3] = 1.0
+        rows.append(start)
+        cols.append(col + 3)
         return
-    feats[start, col] = 1.0
-    feats[start + 1 : end - 1, col + 1] = 1.0
-    feats[end - 1, col + 2] = 1.0
+    rows.append(start)
+    cols.append(col)
+    middle = end - start - 2
+    if middle:
+        rows.extend(range(start + 1, end - 1))
+        cols.extend([col + 1] * middle)
+    rows.append(end - 1)
+    cols.append(col + 2)
 
 
 def segment(text: str) -> list[tuple[int, int]]:

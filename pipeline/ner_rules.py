@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from .ner_lexicon import LEVEL_CHARS, Lexicon, default_lexicon
+from .ner_lexicon import LEVEL_CHARS, Lexicon, Match, default_lexicon
 
 PUNCT = frozenset("，。、；：！？,.;:!?（）()《》〈〉“”\"'‘’【】[]｛｝{} \t\r\n\u3000—–-…·/|")
 # Characters that may follow a 1-2 character given name but that never end one after a title, e.g.
@@ -101,14 +101,28 @@ class RuleTagger:
         self.lex = lexicon or default_lexicon()
         self.use_gazetteer = use_gazetteer
         self.use_enterprise = use_enterprise
+        self._indexed_text: str | None = None
+        self._index: list[tuple[Match, ...]] = []
 
     # ------------------------------------------------------------------ atoms
+    def _at(self, text: str, i: int) -> tuple[Match, ...] | Iterator[Match]:
+        """Lexicon matches at i, from the per-text index while `__call__` runs on `text`."""
+        if text is self._indexed_text:
+            return self._index[i] if 0 <= i < len(self._index) else ()
+        return self.lex.at(text, i)
+
+    def _longest(self, text: str, i: int, kind: str) -> Match | None:
+        for m in self._at(text, i):
+            if m.kind == kind:
+                return m
+        return None
+
     def _title_at(self, text: str, i: int) -> int:
         """End of the title starting at i, 0 if none; a title word inside a longer noun does not
         count (委员 in 委员会, 大使 in 大使馆, 董事 in 董事会)."""
         if i >= len(text):
             return 0
-        m = self.lex.longest(text, i, "title")
+        m = self._longest(text, i, "title")
         end = m.end if m else 0
         if text[i] in LEVEL_CHARS and text.startswith(LEVEL_TITLES, i + 1):
             end = max(end, i + 1 + max(len(t) for t in LEVEL_TITLES if text.startswith(t, i + 1)))
@@ -119,7 +133,7 @@ class RuleTagger:
     def _body_at(self, text: str, i: int) -> tuple[int, str]:
         if i >= len(text):
             return 0, ""
-        m = self.lex.longest(text, i, "body")
+        m = self._longest(text, i, "body")
         return (m.end, m.label) if m else (0, "")
 
     def _starts_role(self, text: str, j: int) -> bool:
@@ -145,7 +159,7 @@ class RuleTagger:
                 if te > end:
                     rest = text[end:te]
                     return rest[0] in LEVEL_CHARS or self._starts_role(text, end) or \
-                        self.lex.longest(text, end, "place") is not None
+                        self._longest(text, end, "place") is not None
                 return True
         return True
 
@@ -162,7 +176,7 @@ class RuleTagger:
     def _place_run(self, text: str, i: int, tokens: Sequence[tuple[int, int]]) -> int:
         """End of the place (or run of places: 河北省邢台市) at i, 0 if none. Among the lengths that
         match, one after which a title or body starts wins (邢台 + 市委副书记, not 邢台市 + 委…)."""
-        ends = [(m.end, m.label) for m in self.lex.at(text, i) if m.kind == "place"]
+        ends = [(m.end, m.label) for m in self._at(text, i) if m.kind == "place"]
         if not ends:
             zone = self._zone_at(text, i)
             return zone if zone and self._starts_role(text, zone) else 0
@@ -194,7 +208,7 @@ class RuleTagger:
                 if end:
                     return end
         sur = 0
-        for m in self.lex.at(text, i):
+        for m in self._at(text, i):
             if m.kind == "surname":
                 sur = m.end - i
                 break
@@ -243,12 +257,12 @@ class RuleTagger:
         enterprise's. Shorter forms (…集团, …银行, …科技) also follow plain words (商业银行, 发展科技),
         so they need a brand: two characters that are not a dictionary word, possibly after a place.
         """
-        m = next((c for c in self.lex.at(text, i) if c.kind == "form"), None)
+        m = next((c for c in self._at(text, i) if c.kind == "form"), None)
         if m is None:
             return None
         end, label = m.end, m.label
         while True:  # …科技 + 有限公司, …集团 + 股份有限公司
-            nxt = self.lex.longest(text, end, "form")
+            nxt = self._longest(text, end, "form")
             if nxt is None or nxt.label == "weak":
                 break
             end, label = nxt.end, nxt.label
@@ -260,7 +274,7 @@ class RuleTagger:
                 start -= 1
             # Inside a long run, begin at the first place name (今天河北晶澳… → 河北晶澳…).
             for k in range(start + 1, i - 1):
-                if self.lex.longest(text, k, "place") is not None:
+                if self._longest(text, k, "place") is not None:
                     start = k
                     break
             if i - start < 2 or text[start] in QUANTIFIER_CHARS:
@@ -291,13 +305,20 @@ class RuleTagger:
             s = brand_start - length
             if s < 0:
                 break
-            m = self.lex.longest(text, s, "place")
+            m = self._longest(text, s, "place")
             if m is not None and m.end == brand_start:
                 return s
         return None
 
     # ------------------------------------------------------------------ main
     def __call__(self, text: str, tokens: Sequence[tuple[int, int]] = ()) -> list[Span]:
+        self._indexed_text, self._index = text, self.lex.index(text)
+        try:
+            return self._tag(text, tokens)
+        finally:
+            self._indexed_text, self._index = None, []
+
+    def _tag(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []
         n = len(text)
         i = 0
@@ -420,11 +441,11 @@ class RuleTagger:
                         continue
                     if s > 0 and _is_cjk(text[s - 1]) and not token_starts:
                         continue
-                    if self.lex.longest(text, s, "surname") is None:
+                    if self._longest(text, s, "surname") is None:
                         continue
                     if not all(_is_cjk(c) for c in text[s:p]) or any(c in FUNCTION_CHARS for c in text[s:p]):
                         continue
-                    if self.lex.longest(text, s, "place") or text[p - 1] in "副代常正总务" \
+                    if self._longest(text, s, "place") or text[p - 1] in "副代常正总务" \
                             or text[s] in FUNCTION_CHARS or text[s] == "由" \
                             or _common_words().get(text[s:p], 0) >= COMMON_WORD_FREQ \
                             or any(self._body_at(text, k)[0] or self._title_at(text, k) for k in range(s, p)):
