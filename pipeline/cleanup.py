@@ -267,6 +267,8 @@ class TranslationCleanup(Stage):
     the bundled entries. `min_confidence`: corrections below it are dropped. `rules`: the rule families
     to run: "glossary", "names" (romanized person names), "places" (split place names), "artifacts",
     or single artifact rules ("stray_capital", "doubled_word", "doubled_name", "spacing").
+    `names_zh_stage`: let the name repair ask the Chinese entity stage which source spans are persons
+    (more source names confirmed, but it runs that stage on every source text).
     """
 
     requires = ("norm_text", "lang", "tokens")
@@ -278,6 +280,7 @@ class TranslationCleanup(Stage):
         glossary: tuple[str, ...] = (),
         min_confidence: float = 0.0,
         rules: tuple[str, ...] = RULE_FAMILIES,
+        names_zh_stage: bool = True,
     ) -> None:
         known = set(RULE_FAMILIES) | set(ARTIFACT_RULES)
         unknown = [r for r in rules if r not in known]
@@ -290,6 +293,7 @@ class TranslationCleanup(Stage):
         self.glossary_paths = tuple(glossary or ())
         self.min_confidence = float(min_confidence)
         self.rules = tuple(rules)
+        self.names_zh_stage = bool(names_zh_stage)
         self.artifact_rules = tuple(
             r for r in ARTIFACT_RULES if r in self.rules or "artifacts" in self.rules
         )
@@ -368,7 +372,7 @@ class TranslationCleanup(Stage):
         if "names" in self.rules:
             from .names_en import name_corrections
 
-            candidates += name_corrections(doc)
+            candidates += name_corrections(doc, use_zh_stage=self.names_zh_stage)
         if "places" in self.rules:
             candidates += split_place_corrections(doc.norm_text)
         if self.artifact_rules:

@@ -13,7 +13,9 @@ Chinese source given as `source_text`:
 Plus correction precision/recall on the bundled corpus (`corpora/gold.json`, scored exactly like
 `scripts/evaluate_corpus.py`). The stages run are normalize → (tokenize_en with --tokenize) →
 cleanup, built by name through the stage registry; cleanup does not read tokens, so `--tokenize`
-changes the run time, not the figures.
+changes the run time, not the figures. Name repair from the source uses its own context rules; with
+`--names-zh-stage` it also runs the Chinese entity stage on every source text (the pipeline default,
+far slower).
 
     python scripts/eval_cleanup.py --json out/eval_cleanup.json
 """
@@ -231,20 +233,23 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--min-confidence", type=float, default=0.0)
     ap.add_argument("--limit", type=int, help="only the first N WMT lines / MQM records (quick runs)")
     ap.add_argument("--tokenize", action="store_true", help="also run tokenize_en (slower, same figures)")
+    ap.add_argument("--names-zh-stage", action="store_true",
+                    help="let name repair run the Chinese entity stage on each source (much slower)")
     ap.add_argument("--only", choices=("wmt", "mqm", "corpus"), action="append",
                     help="run only these parts (repeatable; default all)")
     ap.add_argument("--json", type=Path, help="write all figures as JSON here")
     args = ap.parse_args(list(argv) if argv is not None else None)
 
     parts = set(args.only or ("wmt", "mqm", "corpus"))
-    cleaner = Cleaner(args.tokenize, glossary=tuple(args.glossary), min_confidence=args.min_confidence)
+    cleaner = Cleaner(args.tokenize, glossary=tuple(args.glossary), min_confidence=args.min_confidence,
+                      names_zh_stage=args.names_zh_stage)
     glossary = load_glossary(tuple(args.glossary))
     wmt = args.data_dir / WMT_DIR
     if parts & {"wmt", "mqm"} and not wmt.exists():
         print(f"WMT21 data not found at {wmt}; pass --data-dir or set GOVPIPE_DATA", file=sys.stderr)
         parts -= {"wmt", "mqm"}
     results: dict[str, Any] = {"min_confidence": args.min_confidence, "glossary_entries": len(glossary),
-                               "modes": {}}
+                               "names_zh_stage": args.names_zh_stage, "modes": {}}
     for use_source in (False, True):
         mode = "with source_text" if use_source else "without source_text"
         res: dict[str, Any] = {}
