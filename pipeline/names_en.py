@@ -127,7 +127,7 @@ def surname_forms() -> dict[str, tuple[str, str, str]]:
     that are themselves pinyin surnames are left to the pinyin reading."""
     out: dict[str, tuple[str, str, str]] = {}
     for row in read_tsv(SURNAME_FORMS_FILE):
-        if len(row) >= 2 and row[0] == "not_given":
+        if len(row) >= 2 and row[0] in ("not_given", "literal_part"):
             continue
         if len(row) < 4 or row[0] not in ("literal", "alias"):
             raise ResourceError(
@@ -214,6 +214,11 @@ def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedNa
     out: list[RomanizedName] = []
     i = 0
     while i < len(words) - 1:
+        split = _split_compound(text, words, i)
+        if split is not None:
+            out.append(split)
+            i += 3
+            continue
         (s1, e1, w1), (s2, e2, w2) = words[i], words[i + 1]
         poss = _POSSESSIVE.search(w2)
         if poss:
@@ -259,6 +264,38 @@ def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedNa
             i += 1
     mid_sentence = {n.surface for n in out if n.surname_form == "literal" and not n.initial}
     return [n for n in out if not n.initial or literal_at_start or n.surface in mid_sentence]
+
+
+@lru_cache(maxsize=1)
+def compound_surname_readings() -> frozenset[str]:
+    return frozenset(r.lower() for zh, r in surname_readings().items() if len(zh) == 2)
+
+
+def _split_compound(text: str, words: list[tuple[int, int, str]], i: int) -> RomanizedName | None:
+    """A compound surname written as two words, the first possibly translated: "Ou Yang Hui",
+    "Europe Yang Hui" (欧阳辉) → surname ouyang, given name hui."""
+    if i + 2 >= len(words):
+        return None
+    (s1, e1, w1), (s2, e2, w2), (s3, e3, w3) = words[i : i + 3]
+    if not (_GAP.fullmatch(text, e1, s2) and _GAP.fullmatch(text, e2, s3)):
+        return None
+    if not all(_is_name_case(w) and w[:1].isupper() for w in (w1, w2, w3)):
+        return None
+    part = surname_parts().get(w1, _fold(w1))
+    surname = part + _fold(w2)
+    if surname not in compound_surname_readings():
+        return None
+    syl = _given_syllables(w3)
+    if syl is None or len(syl) > 2 or w3 in _NAME_HEADS:
+        return None
+    form = "literal" if w1 in surname_parts() else "split"  # both: name.surname repairs
+    return RomanizedName(s1, e3, text[s1:e3], surname, text[s1:e2], _fold(w3), w3, syl, surname_form=form)
+
+
+@lru_cache(maxsize=1)
+def surname_parts() -> dict[str, str]:
+    """English word → first syllable of a compound surname it translates ("Europe" → ou for 欧阳)."""
+    return {r[1]: r[3].lower() for r in read_tsv(SURNAME_FORMS_FILE) if len(r) >= 4 and r[0] == "literal_part"}
 
 
 def _syllable_edit(garble: str, syllables: tuple[str, ...]) -> bool:
@@ -463,9 +500,10 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
                 continue
             if n.surname_form != "pinyin":
                 continue  # the source does not hold this name: leave the English word alone
-        if n.surname_form == "literal":
+        if n.surname_form in ("literal", "split"):
             # The surname is rewritten in pinyin, so the whole name takes the mainland form.
-            out.append((n.start, n.end, n.with_given(n.given.capitalize()), "name.surname", 0.7))
+            out.append((n.start, n.end, n.with_given(n.given.capitalize()), "name.surname",
+                        0.7 if n.surname_form == "literal" else 0.6))
             continue
         if n.surname_form != "pinyin":
             # A Cantonese / Wade-Giles spelling ("Chan Mo-po") is the person's own name in Hong Kong

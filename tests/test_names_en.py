@@ -128,3 +128,12 @@ def test_place_and_company_words_end_a_name_and_context_is_needed_to_respell() -
     assert _fixes("The District Yingyang rose.", source) == []
     # A surname written by another reading of its character is left alone without a person context.
     assert _fixes("The villager Bo Lixiang sang.", "邻村村民柏丽香演唱。") == []
+
+
+def test_compound_surnames_written_as_two_words() -> None:
+    text = "Deputy Mayor Europe Yang Hui met Ou Yang Ming and Zhang Qiang Zheng Chuan."
+    found = {n.surface: n.canonical for n in find_names(text)}
+    assert found == {"Europe Yang Hui": "Ouyang Hui", "Ou Yang Ming": "Ouyang Ming",
+                     "Zhang Qiang": "Zhang Qiang", "Zheng Chuan": "Zheng Chuan"}
+    assert _fixes(text) == [("Europe Yang Hui", "Ouyang Hui", "name.surname", 0.7),
+                            ("Ou Yang Ming", "Ouyang Ming", "name.surname", 0.6)]
