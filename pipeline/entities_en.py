@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .align import align_name, compose_zh, present_form
+from .align import align_name, align_romanized, compose_zh, present_form
 from .glossary import normalize_source, stem
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
@@ -801,6 +801,8 @@ class EnglishEntityExtractor(Stage):
                     canonical = f"Secretary of the {level} Party Committee"
             if doc.source_text and zh is None and c.zh_forms:
                 zh = present_form(c.zh_forms, doc.source_text)
+            if doc.source_text and zh is None and c.type in ("place", "enterprise", "organization"):
+                zh = align_romanized(after, c.type, doc.source_text)
             doc.add_entity(c.type, a, b, canonical=canonical, zh=zh, source=c.source, score=c.score)
         return doc
 

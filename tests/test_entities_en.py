@@ -176,3 +176,15 @@ def test_ambiguous_glossary_variants_need_evidence() -> None:
     assert _spans(_run("The Artes troupe performed.", glossary=gloss)) == []
     doc = _run("Representatives of Artes spoke.", source="阿特斯代表发言。", glossary=gloss)
     assert [(e.type, e.canonical) for e in doc.entities] == [("enterprise", "Canadian Solar")]
+
+
+def test_romanized_places_and_companies_align_with_the_source() -> None:
+    from pipeline.align import align_romanized
+
+    source = "下午，恒远光伏有限公司与保定大学在新市镇签约。新市镇位于保定。"
+    assert align_romanized("Xinshi Town", "place", source) == "新市镇"
+    assert align_romanized("Hengyuan Photovoltaic Co., Ltd.", "enterprise", source) == "恒远光伏有限公司"
+    assert align_romanized("Baoding University", "organization", source) == "保定大学"
+    # A tail the source does not show gives no partial form; one syllable is too little evidence.
+    assert align_romanized("Baoding High New Zone", "place", source) is None
+    assert align_romanized("Ji Solar", "enterprise", source) is None
