@@ -188,3 +188,21 @@ def test_romanized_places_and_companies_align_with_the_source() -> None:
     # A tail the source does not show gives no partial form; one syllable is too little evidence.
     assert align_romanized("Baoding High New Zone", "place", source) is None
     assert align_romanized("Ji Solar", "enterprise", source) is None
+
+
+def test_spacy_entities_fill_gaps_only() -> None:
+    from pipeline.tokenize_en import load_spacy
+
+    text = ("Mayor Lin Xiaodong met Emmanuel Macron in Paris to discuss the Belt and Road and the "
+            "carbon Dharma carbon goals.")
+    doc = Doc(text, lang="en")
+    doc.user_data["spacy"] = load_spacy()(doc.norm_text)
+    doc.add_correction(text.index("carbon Dharma"), text.index(" goals"), "carbon peak and carbon neutrality",
+                       "glossary:碳达峰碳中和", 0.9)
+    EnglishEntityExtractor(use_glossary=False)(doc)
+    got = _spans(doc)
+    assert ("person", "Lin Xiaodong") in got and ("title", "Mayor") in got
+    assert ("person", "Emmanuel Macron") in got
+    assert ("place", "Paris") in got
+    assert not [t for t in got if "Belt" in t[1] or "Dharma" in t[1]]
+    assert all(e.source == "model" for e in doc.entities if e.text in ("Emmanuel Macron", "Paris"))
