@@ -108,7 +108,9 @@ def title_lexicon() -> TitleLexicon:
     committee = (
         rf"(?:(?:CPC|CCP)\s+)?(?:[A-Z][a-z]+(?:['’][a-z]+)?\s+)?{level}\s+"
         rf"(?:(?i:Party|CPC|CCP)\s+)?(?:(?i:Working)\s+)?(?i:Committee)"
-        rf"(?:\s+of\s+the\s+(?:CPC|CCP|Communist\s+Party\s+of\s+China))?"
+        rf"(?:\s+of\s+the\s+(?:CPC|CCP|Communist\s+Party\s+of\s+China)"
+        # "Municipal Committee of the Communist Youth League" is another organization's committee
+        rf"|(?!\s+of\s+the\s+[A-Z]))"
     )
     prank = rf"(?i:{_alt(party)})"
     rank = rf"(?:(?i:{_alt(ci_ranks)})|{_alt(cs_ranks)})"
@@ -304,7 +306,7 @@ def org_lexicon() -> OrgLexicon:
         rf"|(?:{_alt(kinds.get('organization_of', []))})\s+(?:the\s+)?{_CAPPHRASE})(?![\w\-])"
     )
     place = re.compile(
-        rf"(?<![\w\-])({not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}}?)\s+"
+        rf"(?<![\w\-])({not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}})\s+"
         rf"(?:{_alt(kinds.get('place_head', []))})(?![\w\-])"
     )
     return OrgLexicon(enterprise, enterprise_legal, organization, place, not_name, not_first)
@@ -421,18 +423,23 @@ def find_titles(text: str) -> list[Candidate]:
 _PEOPLES_ORGANIZATION = re.compile(r"\b(?:League|Federation|Association|Union|Chamber|Society)\b")
 
 
+def _matches_and_rescan(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """All matches, plus those hidden after an "and" inside a longer match ("Bureau of Commerce and
+    Qingdao Customs", "Association of Nantong University and Nantong First People's Hospital")."""
+    matches = list(regex.finditer(text))
+    for m in list(matches):
+        for a in _AND_LINK.finditer(text, m.start(), m.end()):
+            inner = regex.match(text, a.end())
+            if inner:
+                matches.append(inner)
+    return matches
+
+
 def find_bodies(text: str, places: dict[str, tuple[tuple[str, ...], str]]) -> list[Candidate]:
     lex = body_lexicon()
     not_name = org_lexicon().not_name
     out = []
-    matches = list(lex.regex.finditer(text))
-    for m in list(matches):
-        # A match that ran over "and" may hide a second name after it ("... and Qingdao Customs").
-        for a in _AND_LINK.finditer(text, m.start(), m.end()):
-            inner = lex.regex.match(text, a.end())
-            if inner:
-                matches.append(inner)
-    for m in matches:
+    for m in _matches_and_rescan(lex.regex, text):
         s, e = _strip_article(text, m.start(), m.end())
         first = text[s:e].split()[0]
         # A sentence-initial verb or article glued to the name ("Promote Municipal ...") is cut off.
@@ -486,7 +493,7 @@ def find_organizations(text: str) -> list[Candidate]:
                     start = a.end()
             if _name_like(text[start : m.end(1)]):
                 out.append(Candidate("enterprise", start, m.end(), "rule", 0.7))
-    for m in lex.organization.finditer(text):
+    for m in _matches_and_rescan(lex.organization, text):
         if m.group(1) is None or _name_like(m.group(1)):  # level words only before the name
             s, e = _strip_article(text, m.start(), m.end())
             out.append(Candidate("organization", s, e, "rule", 0.7))

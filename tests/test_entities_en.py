@@ -206,3 +206,16 @@ def test_spacy_entities_fill_gaps_only() -> None:
     assert ("place", "Paris") in got
     assert not [t for t in got if "Belt" in t[1] or "Dharma" in t[1]]
     assert all(e.source == "model" for e in doc.entities if e.text in ("Emmanuel Macron", "Paris"))
+
+
+def test_lists_of_institutions_and_other_committees() -> None:
+    text = ("The Volunteers Association of Hebei University and Baoding First People's Hospital, the "
+            "Baoding Center for Disease Control and Prevention and the Baoding Airport Economy Zone were "
+            "praised. Secretary of the Municipal Committee of the Communist Youth League Sun Li spoke.")
+    got = _spans(_run(text))
+    assert ("organization", "Volunteers Association of Hebei University") in got
+    assert ("organization", "Baoding First People's Hospital") in got
+    assert ("organization", "Baoding Center for Disease Control and Prevention") in got
+    assert ("place", "Baoding Airport Economy Zone") in got
+    assert ("title", "Secretary") in got
+    assert ("organization", "Municipal Committee of the Communist Youth League") in got
