@@ -121,3 +121,15 @@ def test_rule_defers_to_longer_model_span_of_same_type() -> None:
 )
 def test_more_register_patterns(rules_stage: ChineseEntityExtractor, text: str, expected: set) -> None:
     assert expected <= found(rules_stage(Doc(text, lang="zh")))
+
+
+def test_lexicon_index_agrees_with_matching_at_each_position() -> None:
+    from pipeline.ner_lexicon import default_lexicon
+
+    lex = default_lexicon()
+    text = "邢台市委副书记、市长宋华英在威县调研河北晶澳太阳能科技有限公司"
+    index = lex.index(text)
+    assert len(index) == len(text)
+    for i in range(len(text)):
+        assert list(index[i]) == list(lex.at(text, i))
+    assert [m for ms in index for m in ms] == lex.all_matches(text)
