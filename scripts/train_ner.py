@@ -5,8 +5,8 @@ CLUENER dev is never read here: the epoch to keep is chosen on a held-out slice 
 `--extra-pd N`: its sentences train a second output layer on the shared encoder (multi-task), because
 its labels (ORG not split, LOC without addresses) do not match CLUENER's and must not overwrite them.
 
-    python scripts/train_ner.py --out models/ner/cluener_bilstm_crf.pt            # default model
-    python scripts/train_ner.py --no-lexicon --out models/ner/cluener_bilstm_crf_nolex.pt
+    python scripts/train_ner.py                                                   # default model
+    python scripts/train_ner.py --no-lexicon --out models/ner/cluener_bilstm_crf_nolex.pt  # ablation
 
 Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time and keeps the best
 held-out epoch.
@@ -130,13 +130,14 @@ def main() -> None:
     ap.add_argument("--no-segmentation", action="store_true", help="train without word-boundary features")
     ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
     ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--minutes", type=float, default=35.0, help="wall-time budget")
+    ap.add_argument("--minutes", type=float, default=20.0, help="wall-time budget")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--hidden", type=int, default=64, help="LSTM size per direction (64 keeps the stage "
+                    "above 20k chars/s on one core; 128 is ~1 point better on held-out and ~25%% slower)")
     ap.add_argument("--char-dim", type=int, default=64)
     ap.add_argument("--bigram-dim", type=int, default=32)
-    ap.add_argument("--word-dim", type=int, default=32, help="hashed segmenter-word embedding, 0 = off")
+    ap.add_argument("--word-dim", type=int, default=0, help="hashed segmenter-word embedding, 0 = off")
     ap.add_argument("--buckets", type=int, default=32768)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--holdout", type=float, default=0.06)
