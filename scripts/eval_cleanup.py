@@ -267,10 +267,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         res["stage_seconds"] = {k: round(v, 2) for k, v in cleaner.seconds.items()}
         if cleaner.seconds["normalize"]:
             res["cleanup_vs_normalize"] = round(cleaner.seconds["cleanup"] / cleaner.seconds["normalize"], 2)
-            print(f"\nspeed: cleanup took {res['cleanup_vs_normalize']}x the time of normalize on the same documents")
         cleaner.seconds.clear()
         results["modes"][mode] = res
         print(render({"modes": {mode: res}}), flush=True)
+        if "cleanup_vs_normalize" in res:
+            print(f"speed: cleanup took {res['cleanup_vs_normalize']}x the time of normalize on the same documents")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
