@@ -1,8 +1,9 @@
 """Translation cleanup stage: repair garbled English MT with an audit trail.
 
-Three rule families, applied in priority order because `Doc.add_correction` keeps the first of two
+Four rule families, applied in priority order because `Doc.add_correction` keeps the first of two
 colliding corrections: the term glossary (phrase-level garbles, the most reliable evidence), romanized
-name repair (`pipeline.names_en`), then MT artifacts (`pipeline.artifacts`). Every change is a
+person names (`pipeline.names_en`), place names whose pinyin syllables MT split into words, then MT
+artifacts (`pipeline.artifacts`). Every change is a
 `Correction` with a rule id and a confidence, so `--min-confidence` trades recall for precision and
 the output JSON shows why each word changed.
 
