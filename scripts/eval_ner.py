@@ -28,7 +28,7 @@ import torch  # noqa: E402
 from pipeline.doc import ENTITY_TYPES, Doc  # noqa: E402
 from pipeline.entities_zh import ChineseEntityExtractor  # noqa: E402
 from pipeline.errors import ResourceError  # noqa: E402
-from pipeline.ner_model import LABEL_TO_TYPE, segment  # noqa: E402
+from pipeline.ner_model import LABEL_TO_TYPE, load_default_model, segment  # noqa: E402
 from pipeline.officials_zh import link_officials  # noqa: E402
 from pipeline.registry import create_stage  # noqa: E402
 
@@ -92,6 +92,7 @@ ABLATIONS = [
     ("+ register rules", dict(use_model=True, use_gazetteer=False)),
     ("+ gazetteer (default)", dict(use_model=True)),
     ("model with lexicon features + gazetteer", dict(use_model=True, use_rules=False)),
+    ("model without lexicon features + rules + gazetteer", dict(use_model=True, model_features=False)),
 ]
 
 
@@ -107,6 +108,15 @@ def heldout_slice(data_dir: Path, seed: int = 13, fraction: float = 0.06) -> tup
     return [texts[i] for i in keep], [gold[i] for i in keep]
 
 
+def build_stage(model_features: bool | None = None, **opts: bool) -> ChineseEntityExtractor:
+    """The stage with `opts`; `model_features` swaps in the model trained with / without lexicon
+    features while the rules stay as `opts` say (to separate the two uses of the lexicons)."""
+    stage = ChineseEntityExtractor(**opts)
+    if model_features is not None and stage._model is not None:
+        stage._model = load_default_model(use_lexicon_features=model_features)
+    return stage
+
+
 def evaluate_cluener(data_dir: Path, split: str = "dev") -> dict[str, dict]:
     if split == "heldout":
         texts, gold = heldout_slice(data_dir)
@@ -117,13 +127,13 @@ def evaluate_cluener(data_dir: Path, split: str = "dev") -> dict[str, dict]:
     results: dict[str, dict] = {}
     for name, opts in ABLATIONS:
         try:
-            stage = ChineseEntityExtractor(**opts)
+            stage = build_stage(**opts)
         except ResourceError as exc:
             print(f"skipping {name!r}: {exc.message}", file=sys.stderr)
             continue
         model_spans = [None] * len(texts)
         if stage._model is not None:
-            key = stage.use_lexicon
+            key = stage._model.featurizer.lexicon is not None
             if key not in cache:
                 cache[key] = stage._model.predict(texts)
             model_spans = cache[key]
@@ -165,7 +175,8 @@ def _fold(s: str) -> str:
     return "".join(ch for ch in s.lower() if ch not in " -‐_'’")
 
 
-def evaluate_officials(corpus: Path, use_model: bool = True, split: str = "all") -> dict[str, float] | None:
+def evaluate_officials(corpus: Path, use_model: bool = True, split: str = "all",
+                       model_features: bool | None = None) -> dict[str, float] | None:
     """Officials of the Chinese documents of the bundled corpus (name match, then title pairs).
 
     `split` is the corpus split (corpora/README.md: tune on dev, report test), or "all"."""
@@ -181,7 +192,7 @@ def evaluate_officials(corpus: Path, use_model: bool = True, split: str = "all")
                 texts[rec["id"]] = rec["text"]
     for path in (corpus / "txt").glob("*.txt"):
         texts[path.stem] = path.read_text(encoding="utf-8")
-    stage = ChineseEntityExtractor(use_model=use_model)
+    stage = build_stage(model_features, use_model=use_model)
     # the pipeline's own normalization and segmentation run first, as in `govpipe run`
     before = [create_stage("normalize"), create_stage("segment")]
     n_gold = n_pred = tp_gold = tp_pred = 0
@@ -217,7 +228,8 @@ def evaluate_officials(corpus: Path, use_model: bool = True, split: str = "all")
         ent_pred.append({(e.start, e.end, e.type) for e in doc.entities})
     if not n_docs:
         return None
-    return {"split": split, "docs": n_docs, "officials_gold": n_gold, "officials_pred": n_pred,
+    label = split if model_features is None else f"{split}, model without lexicon features"
+    return {"split": label, "docs": n_docs, "officials_gold": n_gold, "officials_pred": n_pred,
             "precision": tp_pred / n_pred if n_pred else 0.0, "recall": tp_gold / n_gold if n_gold else 0.0,
             "title_pair_precision": pairs_tp / pairs_pred if pairs_pred else 0.0,
             "title_pair_recall": pairs_tp / pairs_gold if pairs_gold else 0.0,
@@ -273,6 +285,13 @@ def main() -> None:
     cluener = {} if args.skip_cluener else evaluate_cluener(args.data_dir, args.split)
     speed = None if args.skip_speed else measure_speed(args.data_dir)
     officials = [o for o in (evaluate_officials(args.corpus, split=s) for s in ("dev", "test", "all")) if o]
+    try:
+        ablated = evaluate_officials(args.corpus, split="all", model_features=False)
+    except ResourceError as exc:
+        print(f"skipping the corpus ablation: {exc.message}", file=sys.stderr)
+        ablated = None
+    if ablated:
+        officials.append(ablated)
     print_tables(cluener, speed, officials, args.split)
     if args.json:
         args.json.write_text(json.dumps({"cluener_dev": cluener, "speed": speed, "officials": officials},
