@@ -14,6 +14,7 @@ an address, 阿里巴巴 a company).
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
 from .doc import Doc
@@ -162,13 +163,8 @@ class ChineseEntityExtractor(Stage):
 
     def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
         """Batches model inference over documents (one padded batch is much faster than many)."""
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= self.batch_size:
-                yield from self._run_batch(batch)
-                batch = []
-        if batch:
+        stream = iter(docs)
+        while batch := list(islice(stream, self.batch_size)):
             yield from self._run_batch(batch)
 
     def _run_batch(self, docs: list[Doc]) -> Iterator[Doc]:

@@ -6,7 +6,9 @@ import pytest
 
 from pipeline.doc import Correction, Doc
 from pipeline.entities_zh import ChineseEntityExtractor, merge_spans
+from pipeline.ner_model import DEFAULT_MODEL
 from pipeline.ner_rules import RuleTagger, Span
+from pipeline.resources import MODELS_DIR
 
 SEED_ZH = (
     "2月22日，邢台市委副书记、市长宋华英主持召开光伏新能源产业链发展推进会。"
@@ -133,3 +135,14 @@ def test_lexicon_index_agrees_with_matching_at_each_position() -> None:
     for i in range(len(text)):
         assert list(index[i]) == list(lex.at(text, i))
     assert [m for ms in index for m in ms] == lex.all_matches(text)
+
+
+@pytest.mark.skipif(not (MODELS_DIR / DEFAULT_MODEL).exists(), reason="bundled NER weights not built")
+def test_pipe_equals_per_document_calls() -> None:
+    stage = ChineseEntityExtractor(batch_size=2)
+    texts = [(SEED_ZH, "zh"), ("Deputy Mayor Zheng Chuan attended.", "en"), ("副市长郑川在威县调研。", "zh")]
+    one = [stage(Doc(t, lang=lang)) for t, lang in texts]
+    batched = list(stage.pipe(Doc(t, lang=lang) for t, lang in texts))
+    assert [[(e.start, e.end, e.type, e.source) for e in d.entities] for d in one] == \
+        [[(e.start, e.end, e.type, e.source) for e in d.entities] for d in batched]
+    assert any(e.source == "model" for e in one[0].entities)
