@@ -189,8 +189,15 @@ class Doc:
         non-overlapping and `clean_text` stays exact.
         """
         a, b = self.to_text_span(start, end)
-        absorbed = [c for c in self.corrections if c.start < b and c.end > a
-                    or (a == b and c.start < a < c.end)]
+        # Corrections are sorted and disjoint, so their ends are sorted too: bisect to the first one
+        # that ends after `a` and scan only those starting before `b` (long documents have thousands).
+        absorbed = []
+        j = bisect.bisect_right(self.corrections, a, key=lambda c: c.end)
+        while j < len(self.corrections) and self.corrections[j].start < max(a + 1, b):
+            c = self.corrections[j]
+            if (c.start < b and c.end > a) or (a == b and c.start < a < c.end):
+                absorbed.append(c)
+            j += 1
         if any(not c.rule.startswith("normalize.") for c in absorbed):
             return None
         if absorbed:

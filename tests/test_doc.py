@@ -38,3 +38,20 @@ def test_record_follows_contract():
     assert rec["clean_text"] == rec["text"]
     assert set(rec) >= {"id", "lang", "meta", "text", "clean_text", "sentences", "tokens",
                         "entities", "officials", "corrections", "errors", "pipeline"}
+
+
+def test_many_corrections_stay_sorted_and_exact():
+    text = "ab " * 2000
+    doc = Doc(text)
+    for i in range(0, len(text), 3):
+        assert doc.add_correction(i, i + 2, "X", "r") is not None
+    assert doc.add_correction(1, 2, "Y", "r") is None  # inside an earlier one
+    assert doc.clean_text == "X " * 2000
+    assert [c.start for c in doc.corrections] == list(range(0, len(text), 3))
+
+
+def test_insertion_between_corrections():
+    doc = Doc("ab,cd")
+    doc.add_correction(0, 2, "AB", "r")
+    assert doc.add_correction(3, 3, " ", "space") is not None
+    assert doc.clean_text == "AB, cd"
