@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,6 +86,11 @@ def load_frequency_dict(name: str) -> tuple[tuple[str, int], ...]:
 # 〇 to a Han character of the same role and repeated dashes are merged after cutting.
 _CUT_VIEW = str.maketrans({"○": "零", "〇": "零"})
 _RUN_CHARS = frozenset("—…─-")
+_RUNS_OR_DIGITS = re.compile(r"[0-9]|([—…─-])\1")
+
+
+def _needs_view(word: str) -> bool:
+    return "○" in word or "〇" in word
 
 
 def _merge_runs(words: list[str]) -> list[str]:
@@ -142,7 +148,7 @@ class DictSegmenter:
         self._jieba = rjieba.Jieba()
         self._jieba.clear()
         for word, count in load_frequency_dict(dictionary):
-            self._jieba.add_word(word.translate(_CUT_VIEW), count, None)
+            self._jieba.add_word(word.translate(_CUT_VIEW) if _needs_view(word) else word, count, None)
         for uw in user_words:
             # Without a frequency, rjieba (like jieba) picks one just high enough to keep the word whole.
             self._jieba.add_word(uw.word.translate(_CUT_VIEW), uw.freq, uw.pos)
@@ -153,13 +159,14 @@ class DictSegmenter:
         The HMM for unknown words is off by default: it was trained on jieba's own conventions and
         joins single-character words that both bakeoff standards keep apart (F1 0.897 vs 0.921 PKU).
         """
-        view = fold_width(text).translate(_CUT_VIEW)
-        words = merge_numbers(_merge_runs(self._jieba.cut(view, self.hmm)), self.units)
+        view = fold_width(text)
+        if "○" in view or "〇" in view:
+            view = view.translate(_CUT_VIEW)
+        words = self._jieba.cut(view, self.hmm)
+        # The repairs below only matter for lines with dashes/ellipses or digits; most lines skip them.
+        if _RUNS_OR_DIGITS.search(view):
+            words = merge_numbers(_merge_runs(words), self.units)
         if view == text:
             return words
-        out = []
-        pos = 0
-        for w in words:
-            out.append(text[pos : pos + len(w)])
-            pos += len(w)
-        return out
+        ends = list(accumulate(map(len, words)))
+        return [text[a:b] for a, b in zip([0, *ends], ends)]

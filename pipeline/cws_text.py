@@ -11,24 +11,31 @@ from __future__ import annotations
 import gzip
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .errors import ResourceError
 
 
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+class _FoldTable(dict):
+    """`str.translate` table filled on first sight of each character (lookups stay in C)."""
+
+    def __missing__(self, code: int) -> int | str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        value: int | str = folded if len(folded) == 1 and folded != ch else code
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable()
 
 
 def fold_width(text: str) -> str:
     """NFKC per character where that keeps the length (full-width digits/letters, ideographic space)."""
     if text.isascii():
         return text
-    return "".join([_fold_char(c) for c in text])
+    return text.translate(_FOLD)
 
 
 def read_segmented(path: str | Path) -> Iterator[list[str]]:

@@ -180,7 +180,7 @@ def segment_lines(
 
 def _format(seg: ChineseSegmenter, lines: list[str]) -> Iterator[str]:
     for words in _cut_many(seg, lines):
-        yield " ".join(p for w in words for p in w.split())
+        yield " ".join(" ".join(words).split())
 
 
 _SENT_END = frozenset("。！？!?；;")

@@ -27,9 +27,6 @@ REPO = Path(__file__).resolve().parent.parent
 
 def make_system(name: str) -> Callable[[list[str]], object]:
     """A function segmenting a list of lines for a system name like `jieba` or `pku:fast:gov`."""
-    import torch
-
-    torch.set_num_threads(1)
     if name == "jieba":
         import jieba
 
@@ -40,6 +37,10 @@ def make_system(name: str) -> Callable[[list[str]], object]:
 
     standard, mode, *rest = name.split(":")
     domain = bool(rest)
+    if mode == "accurate":  # torch only where it is used: its import alone is a second of start-up
+        import torch
+
+        torch.set_num_threads(1)
     # segment_lines is what `govpipe segment` runs (batched for the accurate mode).
     return lambda lines: list(segment_lines(lines, standard=standard, mode=mode, domain_dict=domain))
 
