@@ -37,15 +37,16 @@ class _DomainSegmenter:
     The fast mode already has the user words in its dictionary; the tagger does not, so runs of its
     tokens that spell a user word exactly are merged (longest first). A user entry can thus join
     pieces the model split but never cuts through a word the model kept whole (城市委员会 stays
-    intact for 市委). With `names`, a surname token followed by a one- or two-character given name
-    next to a title (user entries tagged `nnt`) is joined: both standards write 宋 华英 in PKU style
-    or keep it whole in MSR style, but an analyst needs the person as one unit.
+    intact for 市委). When the user words include titles (POS `nnt`), a surname token followed by
+    a one- or two-character given name next to such a title is joined: PKU writes 宋 华英, but an
+    analyst needs the person as one unit.
     """
 
-    def __init__(self, base: ChineseSegmenter, user_words: tuple[UserWord, ...], names: bool) -> None:
+    def __init__(self, base: ChineseSegmenter, user_words: tuple[UserWord, ...]) -> None:
         self.base = base
         self.words = frozenset(u.word for u in user_words)
         self.titles = frozenset(u.word for u in user_words if u.pos == "nnt")
+        names = bool(self.titles)
         self.prefixes = frozenset(w[:k] for w in self.words for k in range(1, len(w)))
         self.surnames = _surnames() if names else frozenset()
 
@@ -146,7 +147,7 @@ def get_segmenter(
         from .cws_model import load_tagger  # torch is only imported when the accurate mode is used
 
         base = load_tagger(standard)
-    return _DomainSegmenter(base, user_words, names=domain_dict) if user_words else base
+    return _DomainSegmenter(base, user_words) if user_words else base
 
 
 def _cut_many(seg: ChineseSegmenter, texts: list[str]) -> list[list[str]]:

@@ -156,3 +156,10 @@ def test_accurate_mode_segments_and_batches(standard: str) -> None:
     assert all("".join(w) == t for w, t in zip(batch, texts))
     assert batch[0][:2] == ["我们", "要"] and "经济" in batch[0]
     assert batch[1] == []
+
+
+def test_user_dict_file_with_titles_joins_names(tmp_path) -> None:
+    path = tmp_path / "titles.txt"
+    path.write_text("区长 nnt\n", encoding="utf-8")
+    words = get_segmenter("pku", "accurate", str(path)).cut("区长李明视察工厂。")
+    assert words[:2] == ["区长", "李明"], words
