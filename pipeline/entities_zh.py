@@ -14,6 +14,8 @@ an address, 阿里巴巴 a company).
 
 from __future__ import annotations
 
+import bisect
+import re
 from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
@@ -53,21 +55,27 @@ def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[
 
     The model sees modifiers the lexicon lacks (创意总监, 执行副总裁, 边春和 vs 边春), while a model span
     that swallows a register place (邢台市委副书记 as one title) must yield to the register split.
+    Model spans never overlap each other, so the one that may contain a rule span is found by bisection.
     """
-    out: list[Span] = []
+    model_sorted = sorted(model, key=lambda m: m.start)
+    model_starts = [m.start for m in model_sorted]
     same_span_type = {(m.start, m.end): m.type for m in model}
+    register = sorted((q for q in rules if q.source.startswith("rule")), key=lambda q: q.start)
+    register_starts = [q.start for q in register]
+    out: list[Span] = []
     for r in rules:
         model_type = same_span_type.get((r.start, r.end))
         if r.type in _INSTITUTIONS and model_type in _INSTITUTIONS and model_type != r.type:
             # 社科院: government or organization is a convention the model learned from annotation
             r = Span(r.start, r.end, model_type, r.source, r.score)
-        if r.source.startswith("rule"):
-            covering = [m for m in model if m.type == r.type and m.start <= r.start and m.end >= r.end
-                        and (m.start, m.end) != (r.start, r.end)]
-            if any(not any(q is not r and q.source.startswith("rule") and q.start >= m.start
-                           and q.end <= m.end for q in rules)
-                   for m in covering):
-                continue
+        k = bisect.bisect_right(model_starts, r.start) - 1
+        if r.source.startswith("rule") and k >= 0:
+            m = model_sorted[k]
+            if m.type == r.type and m.end >= r.end and (m.start, m.end) != (r.start, r.end):
+                lo = bisect.bisect_left(register_starts, m.start)
+                hi = bisect.bisect_left(register_starts, m.end)
+                if not any(q is not r and q.end <= m.end for q in register[lo:hi]):
+                    continue
         out.append(r)
     return out
 
@@ -75,13 +83,10 @@ def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:
     """Later mentions of a person found once (宋华英指出…) are persons too."""
     names = {text[s.start : s.end] for s in spans if s.type == "person" and s.end - s.start >= 2}
-    out: list[Span] = []
-    for name in sorted(names, key=len, reverse=True):
-        start = text.find(name)
-        while start >= 0:
-            out.append(Span(start, start + len(name), "person", "propagated", 0.8))
-            start = text.find(name, start + len(name))
-    return out
+    if not names:
+        return []
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return [Span(m.start(), m.end(), "person", "propagated", 0.8) for m in pattern.finditer(text)]
 
 
 def _tokens_in_norm(doc: Doc) -> list[tuple[int, int]]:

@@ -103,6 +103,7 @@ class RuleTagger:
         self.use_enterprise = use_enterprise
         self._indexed_text: str | None = None
         self._index: list[tuple[Match, ...]] = []
+        self._token_of: list[tuple[int, int] | None] = []  # the token around each character
 
     # ------------------------------------------------------------------ atoms
     def _at(self, text: str, i: int) -> tuple[Match, ...] | Iterator[Match]:
@@ -152,15 +153,18 @@ class RuleTagger:
         level = level.split("\t", 1)[0]
         if not (level.endswith("short") or level == "country") or not tokens:
             return True
-        for ts, te in tokens:
-            if ts <= start < te:
-                if ts < start:
-                    return False
-                if te > end:
-                    rest = text[end:te]
-                    return rest[0] in LEVEL_CHARS or self._starts_role(text, end) or \
-                        self._longest(text, end, "place") is not None
-                return True
+        if text is self._indexed_text and self._token_of:
+            found = self._token_of[start]
+        else:
+            found = next(((ts, te) for ts, te in tokens if ts <= start < te), None)
+        if found is None:
+            return True
+        ts, te = found
+        if ts < start:
+            return False
+        if te > end:
+            return text[end] in LEVEL_CHARS or self._starts_role(text, end) or \
+                self._longest(text, end, "place") is not None
         return True
 
     def _zone_at(self, text: str, i: int) -> int:
@@ -313,10 +317,14 @@ class RuleTagger:
     # ------------------------------------------------------------------ main
     def __call__(self, text: str, tokens: Sequence[tuple[int, int]] = ()) -> list[Span]:
         self._indexed_text, self._index = text, self.lex.index(text)
+        self._token_of = [None] * len(text) if tokens else []
+        for ts, te in tokens:
+            for k in range(ts, min(te, len(text))):
+                self._token_of[k] = (ts, te)
         try:
             return self._tag(text, tokens)
         finally:
-            self._indexed_text, self._index = None, []
+            self._indexed_text, self._index, self._token_of = None, [], []
 
     def _tag(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []

@@ -144,4 +144,25 @@ def link_officials(doc: Doc) -> list[Official]:
         zh = ent.text.strip()
         found.append(Official(romanize_name(zh), titles, zh=zh, organization=body,
                               mentions=[(ent.start, ent.end)]))
-    return merge_officials(found)
+    return merge_officials(_group_by_name(found))
+
+
+def _group_by_name(found: list[Official]) -> list[Official]:
+    """One record per Chinese name before the shared merge, so that a long document with thousands
+    of mentions of one person costs linear time."""
+    grouped: dict[str, Official] = {}
+    seen_titles: dict[str, set[str]] = {}
+    for off in found:
+        key = off.zh or off.name
+        cur = grouped.get(key)
+        if cur is None:
+            grouped[key] = Official(off.name, list(off.titles), off.zh, off.organization, list(off.mentions))
+            seen_titles[key] = set(off.titles)
+            continue
+        for t in off.titles:
+            if t not in seen_titles[key]:
+                seen_titles[key].add(t)
+                cur.titles.append(t)
+        cur.organization = cur.organization or off.organization
+        cur.mentions.extend(off.mentions)
+    return list(grouped.values())
