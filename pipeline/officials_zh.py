@@ -13,6 +13,7 @@ entity written before it, else what the title itself implies (市委副书记 �
 from __future__ import annotations
 
 from .doc import Doc, Entity, Official
+from .ner_lexicon import default_lexicon
 from .ner_rules import HEAD_TITLES
 from .officials import merge_officials
 from .romanize import romanize_name
@@ -124,8 +125,8 @@ def link_officials(doc: Doc) -> list[Official]:
     found: list[Official] = []
     last_place: str | None = None
     for k, ent in enumerate(ents):
-        if ent.type == "place":
-            continue
+        if ent.type == "government":
+            last_place = _place_prefix(ent.text) or last_place  # 济南市商务局 → 济南市
         if ent.type != "person":
             continue
         chain = _chain_before(doc.text, ents, k)
@@ -145,6 +146,14 @@ def link_officials(doc: Doc) -> list[Official]:
         found.append(Official(romanize_name(zh), titles, zh=zh, organization=body,
                               mentions=[(ent.start, ent.end)]))
     return merge_officials(_group_by_name(found))
+
+
+def _place_prefix(name: str) -> str | None:
+    """The admin division a body's name begins with (济南市商务局 → 济南市), if any."""
+    for m in default_lexicon().at(name, 0):
+        if m.kind == "place" and not m.label.startswith("country") and m.end < len(name):
+            return name[: m.end]
+    return None
 
 
 def _group_by_name(found: list[Official]) -> list[Official]:

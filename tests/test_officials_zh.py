@@ -67,3 +67,8 @@ def test_head_title_after_name_and_zone_before_title(stage: ChineseEntityExtract
     offs = officials(stage, "要深入贯彻习近平总书记重要讲话精神。市委常委、三江新区党工委书记庞宇参加。")
     assert offs["习近平"].titles == ["总书记"] and offs["习近平"].name == "Xi Jinping"
     assert offs["庞宇"].titles == ["市委常委", "党工委书记"]
+
+
+def test_body_of_a_bare_title_comes_from_the_city_named_earlier(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "济南市商务局召开会议。副市长郝宁出席。")
+    assert offs["郝宁"].organization == "济南市人民政府"
