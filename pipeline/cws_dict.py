@@ -63,21 +63,26 @@ def load_user_dict(path: str) -> tuple[UserWord, ...]:
     return tuple(entries)
 
 
+def _bundled_lines(name: str) -> list[str]:
+    """Lines of a segmentation resource under models/ (read_tsv is slower on 90k-line files)."""
+    path = resource_path(name)
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read {path}: {exc}; rebuild it with scripts/train_cws.py dict") from exc
+
+
 @lru_cache(maxsize=4)
 def load_frequency_dict(name: str) -> tuple[tuple[str, int], ...]:
     """A bundled `word<TAB>count` dictionary under models/ (built by scripts/train_cws.py dict)."""
-    path = resource_path(name)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read {path}: {exc}; rebuild it with scripts/train_cws.py") from exc
+    lines = _bundled_lines(name)
     out = []
     for line in lines:
         word, _, count = line.partition("\t")
         if word and count.isdigit():
             out.append((word, int(count)))
     if not out:
-        raise ResourceError(f"{path} holds no `word<TAB>count` lines; rebuild it with scripts/train_cws.py")
+        raise ResourceError(f"{name} holds no `word<TAB>count` lines; rebuild it with scripts/train_cws.py")
     return tuple(out)
 
 
@@ -111,12 +116,7 @@ _NUMBER_PIECE = re.compile(r"[0-9.,%·∶:/‰]+")
 @lru_cache(maxsize=4)
 def load_number_units(name: str) -> frozenset[str]:
     """Units written together with a preceding number (`unit<TAB>joined<TAB>split`, see train_cws)."""
-    path = resource_path(name)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read {path}: {exc}; rebuild it with scripts/train_cws.py dict") from exc
-    return frozenset(line.split("\t")[0] for line in lines if line.strip())
+    return frozenset(line.split("\t")[0] for line in _bundled_lines(name) if line.strip())
 
 
 def merge_numbers(words: list[str], units: frozenset[str]) -> list[str]:

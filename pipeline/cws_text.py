@@ -85,24 +85,28 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.pred if self.pred else 0.0
+        return _ratio(self.correct, self.pred)
 
     @property
     def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
+        return _ratio(self.correct, self.gold)
 
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _ratio(2 * p * r, p + r)
 
     @property
     def oov_recall(self) -> float:
-        return self.oov_correct / self.oov_gold if self.oov_gold else 0.0
+        return _ratio(self.oov_correct, self.oov_gold)
 
     @property
     def iv_recall(self) -> float:
-        return self.iv_correct / self.iv_gold if self.iv_gold else 0.0
+        return _ratio(self.iv_correct, self.iv_gold)
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den else 0.0
 
 
 def score_segmentation(
