@@ -1,8 +1,10 @@
 #!/usr/bin/env python
 """Build the segmentation resources under models/cws/ from the gold training corpora.
 
-    python scripts/train_cws.py dict   --standard pku   # fast-mode frequency dictionary
-    python scripts/train_cws.py tagger --standard pku   # accurate-mode character tagger
+    python scripts/train_cws.py dict --standard pku     # fast-mode dictionary + number units
+    python scripts/train_cws.py dict --standard msr
+    # the shipped accurate-mode tagger (both standards, 40 min on one core; see docs/results_cws.md):
+    python scripts/train_cws.py tagger --standard joint --min-bigram 3 --dict-min-count 3 --minutes 40
 
 Only the training corpora and the training word lists are read (never the *_test / *_gold files), and
 a fixed 5% of the corpus (pipeline.cws_text.split_train_dev) is held out as the dev set for choices.
