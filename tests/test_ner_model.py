@@ -45,7 +45,7 @@ def _path_score(crf: CRF, em: torch.Tensor, path: tuple[int, ...]) -> float:
     for a, b in zip(path, path[1:]):
         s = s + trans[a, b]
     s = s + sum(em[k, t] for k, t in enumerate(path)) - em[0, path[0]] + end[path[-1]]
-    return float(s)
+    return float(s.detach())
 
 
 def test_crf_decode_and_partition_are_exact() -> None:
