@@ -373,8 +373,14 @@ def _zh_person_spans(source: str) -> set[tuple[int, int]]:
     return {(s.start, s.end) for s in spans if s.type == "person"}
 
 
-@lru_cache(maxsize=64)
 def source_names(source_text: str, use_zh_stage: bool = True) -> tuple[SourceName, ...]:
+    """Cached `_source_names`; one cache key however the flag is passed (cleanup and entities both
+    ask for the same source, and the Chinese entity stage is the expensive part)."""
+    return _source_names(source_text, bool(use_zh_stage))
+
+
+@lru_cache(maxsize=64)
+def _source_names(source_text: str, use_zh_stage: bool) -> tuple[SourceName, ...]:
     """Candidate person names in a Chinese text: every surname followed by one or two Han characters.
 
     `evidence` is True when the candidate is backed by context (a title before it, a person verb or
