@@ -20,23 +20,22 @@ def merge_officials(found: Iterable[Official], key: Callable[[str], str] | None 
     """
     key = key or (lambda name: name)
     merged: dict[str, Official] = {}
+    mentions: dict[str, set[tuple[int, int]]] = {}
     for off in found:
         k = key(off.name)
         if k not in merged:
-            merged[k] = Official(off.name, list(off.titles), off.zh, off.organization, list(off.mentions))
-            continue
+            merged[k] = Official(off.name, [], off.zh, off.organization, [])
+            mentions[k] = set()
         cur = merged[k]
         for t in off.titles:
             if t not in cur.titles:
                 cur.titles.append(t)
         cur.zh = cur.zh or off.zh
         cur.organization = cur.organization or off.organization
-        for m in off.mentions:
-            if m not in cur.mentions:
-                cur.mentions.append(m)
+        mentions[k].update(tuple(m) for m in off.mentions)
     out = [o for o in merged.values() if o.titles]
-    for o in out:
-        o.mentions.sort()
+    for k, o in merged.items():
+        o.mentions = sorted(mentions[k])
     out.sort(key=lambda o: o.mentions[0] if o.mentions else (0, 0))
     return out
 
