@@ -22,6 +22,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.resources import data_dir  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -62,8 +64,7 @@ def worker(name: str, path: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data-dir", type=Path,
-                    default=Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data")))
+    ap.add_argument("--data-dir", type=Path, default=data_dir())
     ap.add_argument("--standards", nargs="+", default=["pku", "msr"])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--worker", nargs=2, metavar=("SYSTEM", "FILE"), help=argparse.SUPPRESS)

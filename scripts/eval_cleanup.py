@@ -39,13 +39,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from pipeline.doc import Correction, Doc, apply_corrections  # noqa: E402
 from pipeline.glossary import Glossary, load_glossary, normalize_source  # noqa: E402
 from pipeline.registry import Stage, create_stage  # noqa: E402
+from pipeline.resources import data_dir  # noqa: E402
 
 WMT_DIR = Path("mt") / "wmt21_newstest2021_zhen"
 SYSTEMS = ("NiuTrans", "DIDI-NLP", "Online-W", "Online-Y")
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("GOVPIPE_DATA", ROOT.parent / "shared" / "data"))
 
 
 class Cleaner:
@@ -229,7 +226,7 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: Iterable[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data-dir", type=Path, default=default_data_dir(),
+    ap.add_argument("--data-dir", type=Path, default=data_dir(),
                     help="benchmark data folder (default: $GOVPIPE_DATA or ../shared/data)")
     ap.add_argument("--corpora", type=Path, default=ROOT / "corpora", help="bundled corpus folder")
     ap.add_argument("--glossary", action="append", default=[], metavar="FILE", help="extra glossary TSV")

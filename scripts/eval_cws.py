@@ -13,7 +13,6 @@ dictionary (models/gov_userdict.txt); any other value is a jieba-format file.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from pipeline.cws_text import (  # noqa: E402
     score_segmentation,
     split_train_dev,
 )
+from pipeline.resources import data_dir  # noqa: E402
 from pipeline.segment import MODES, STANDARDS, get_segmenter  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def load_eval(data_dir: Path, standard: str, split: str) -> tuple[list[str], lis
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path,
-                    default=Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data")))
+                    default=data_dir())
     ap.add_argument("--split", choices=["test", "dev"], default="test")
     ap.add_argument("--standards", nargs="+", choices=STANDARDS, default=list(STANDARDS))
     ap.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))

@@ -9,7 +9,6 @@ rules change measures their harm; on system outputs the changed lines are listed
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -18,14 +17,14 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.doc import Doc  # noqa: E402
 from pipeline.names_en import name_corrections  # noqa: E402
+from pipeline.resources import data_dir  # noqa: E402
 
 FILES = ("ref.en", "sys.NiuTrans.en", "sys.DIDI-NLP.en", "sys.Online-W.en", "sys.Online-Y.en")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = os.environ.get("GOVPIPE_DATA", str(ROOT.parent / "shared" / "data"))
-    ap.add_argument("--data-dir", type=Path, default=Path(default))
+    ap.add_argument("--data-dir", type=Path, default=data_dir())
     ap.add_argument("--show", type=int, default=10, help="changed lines to print per file and setting")
     args = ap.parse_args()
     folder = args.data_dir / "mt" / "wmt21_newstest2021_zhen"

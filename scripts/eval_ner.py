@@ -31,6 +31,7 @@ from pipeline.errors import ResourceError  # noqa: E402
 from pipeline.ner_model import LABEL_TO_TYPE, load_default_model, segment  # noqa: E402
 from pipeline.officials_zh import link_officials  # noqa: E402
 from pipeline.registry import create_stage  # noqa: E402
+from pipeline.resources import data_dir  # noqa: E402
 
 # Published CLUENER2020 test-set figures for these six labels, as quoted in issue 4 (F1 %): macro over
 # the six and address (place); other per-label figures are not reproduced here.
@@ -38,10 +39,6 @@ PUBLISHED = {
     "BiLSTM-CRF (published, CLUENER test)": {"place": 45.5, "macro": 69.2},
     "BERT-base (published, CLUENER test)": {"place": 60.9, "macro": 79.4},
 }
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data"))
 
 
 def read_dev(path: Path) -> tuple[list[str], list[set[tuple[int, int, str]]]]:
@@ -270,7 +267,7 @@ def print_tables(cluener: dict, speed: dict | None, officials: list[dict], split
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--data-dir", type=Path, default=data_dir())
     ap.add_argument("--corpus", type=Path, default=REPO / "corpora")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-cluener", action="store_true")

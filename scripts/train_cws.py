@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import sys
 from pathlib import Path
 
@@ -22,12 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.cws_dict import NUMBER_PREFIX  # noqa: E402
 from pipeline.cws_text import STANDARD_DATA, read_segmented, read_word_list, split_train_dev  # noqa: E402
+from pipeline.resources import data_dir  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data"))
 
 
 def load_training(data_dir: Path, standard: str) -> tuple[list[list[str]], list[list[str]], set[str]]:
@@ -83,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("what", choices=["dict", "tagger"])
     ap.add_argument("--standard", choices=sorted(STANDARD_DATA) + ["joint"], default="pku",
                     help="tagger: `joint` trains one model with an output layer per standard")
-    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--data-dir", type=Path, default=data_dir())
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--minutes", type=float, default=35.0, help="tagger: wall-clock training budget")
     ap.add_argument("--seed", type=int, default=13)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import sys
 import time
@@ -31,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.ner_lexicon import default_lexicon  # noqa: E402
+from pipeline.resources import data_dir  # noqa: E402
 from pipeline.ner_model import (  # noqa: E402
     CLUENER_LABELS,
     LABEL_TO_TYPE,
@@ -41,12 +41,7 @@ from pipeline.ner_model import (  # noqa: E402
     batch_tensors,
     normalize_char,
     tag_set,
-    tags_to_spans,
 )
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("GOVPIPE_DATA", REPO.parent / "shared" / "data"))
 
 
 def read_cluener(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
@@ -124,7 +119,7 @@ class AuxHead(torch.nn.Module):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--data-dir", type=Path, default=data_dir())
     ap.add_argument("--out", type=Path, default=REPO / "models" / "ner" / "cluener_bilstm_crf.pt")
     ap.add_argument("--no-lexicon", action="store_true", help="train without lexicon features")
     ap.add_argument("--no-segmentation", action="store_true", help="train without word-boundary features")
@@ -186,7 +181,6 @@ def main() -> None:
 
     print(f"encoding {len(train)} train / {len(hold)} held-out / {len(aux)} aux sentences", flush=True)
     train_enc = encode_all(train, tag_id)
-    hold_enc = [feat.encode(t) for t, _ in hold]
     aux_enc = encode_all(aux, {t: i for i, t in enumerate(aux_tags)}) if aux else []
     print(f"encoded in {time.time() - t_start:.0f}s; params {sum(p.numel() for p in net.parameters())}",
           flush=True)
