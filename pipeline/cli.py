@@ -76,7 +76,6 @@ def _run(args: argparse.Namespace) -> int:
         },
         entities_en={"glossary": list(args.glossary) if args.glossary else None},
     )
-    config["options"] = {k: v for k, v in config["options"].items() if v}
     if args.max_chars:
         config["max_chars"] = args.max_chars
 

@@ -48,5 +48,7 @@ def load_config(path: str | None = None, **overrides: dict[str, Any]) -> dict[st
         if "max_chars" in user:
             cfg["max_chars"] = int(user["max_chars"])
     for stage, opts in overrides.items():
-        cfg["options"].setdefault(stage, {}).update({k: v for k, v in opts.items() if v is not None})
+        given = {k: v for k, v in opts.items() if v is not None}
+        if given:
+            cfg["options"].setdefault(stage, {}).update(given)
     return cfg

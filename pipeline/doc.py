@@ -219,9 +219,6 @@ class Doc:
         return apply_corrections(self.text, self.corrections)
 
     # ------------------------------------------------------------------ annotations
-    def span_text(self, start: int, end: int) -> str:
-        return self.text[start:end]
-
     def add_entity(self, type: str, start: int, end: int, **kwargs: Any) -> Entity:
         """Add an entity given in `text` offsets."""
         ent = Entity(type=type, start=start, end=end, text=self.text[start:end], **kwargs)

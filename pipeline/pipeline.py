@@ -99,14 +99,7 @@ class Pipeline:
             return doc
 
     def __call__(self, item: str | dict[str, Any] | Doc) -> Doc:
-        doc = self.make_doc(item)
-        if self._runnable(doc):
-            for stage in self.stages:
-                if doc.lang is None and stage.name != "detect_language":
-                    break
-                doc = self._run_stage(stage, doc)
-        doc.stages_run = self.stage_names
-        return doc
+        return self.process_docs([self.make_doc(item)])[0]
 
     def pipe(self, items: Iterable[str | dict[str, Any] | Doc], batch_size: int = 32) -> Iterator[Doc]:
         """Process a stream in batches so stages with a batched `pipe` (spaCy, models) use it."""
@@ -114,15 +107,15 @@ class Pipeline:
         for item in items:
             batch.append(self.make_doc(item))
             if len(batch) >= batch_size:
-                yield from self._process_batch(batch)
+                yield from self.process_docs(batch)
                 batch = []
-        yield from self._process_batch(batch)
+        yield from self.process_docs(batch)
 
     def process_docs(self, docs: list[Doc]) -> list[Doc]:
-        """Run all stages over a batch of Docs in place (batched where stages support it)."""
-        return self._process_batch(docs)
+        """Run all stages over a batch of Docs in place (batched where stages support it).
 
-    def _process_batch(self, docs: list[Doc]) -> list[Doc]:
+        A document whose language could not be detected stops after `detect_language`.
+        """
         active = [d for d in docs if self._runnable(d)]
         for stage in self.stages:
             live = [d for d in active if d.lang is not None or stage.name == "detect_language"]

@@ -34,6 +34,12 @@ class InputRecord:
     read_errors: list[str] = field(default_factory=list)
     unreadable: bool = False
 
+    @classmethod
+    def failed(cls, doc_id: str, *messages: str, meta: dict[str, Any] | None = None, text: str = "",
+               source_text: str | None = None, lang: str | None = None) -> "InputRecord":
+        """A document that cannot be processed: still one output record, carrying the reasons."""
+        return cls(doc_id, text, dict(meta or {}), source_text, lang, list(messages), unreadable=True)
+
     def as_row(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -80,35 +86,38 @@ def _doc_id(path: Path, root: Path | None) -> str:
     return str(rel.with_suffix("")).replace(os.sep, "/")
 
 
-def read_text_file(path: Path, root: Path | None = None) -> InputRecord:
-    doc_id = _doc_id(path, root)
+def _read_file(path: Path) -> tuple[str | None, dict[str, Any], str | None]:
+    """(text, meta, error): the file decoded, its `path` (and non-UTF-8 `encoding`) as metadata."""
+    meta: dict[str, Any] = {"path": str(path)}
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return InputRecord(doc_id, "", {"path": str(path)}, read_errors=[f"cannot read {path}: {exc.strerror}"], unreadable=True)
+        return None, meta, f"cannot read {path}: {exc.strerror}"
     text, error, encoding = decode_text(data)
-    meta: dict[str, Any] = {"path": str(path)}
     if encoding and encoding != "utf-8":
         meta["encoding"] = encoding
     if error or text is None:
-        return InputRecord(doc_id, "", meta, read_errors=[f"{path}: {error}"], unreadable=True)
+        return None, meta, f"{path}: {error}"
+    return text, meta, None
+
+
+def read_text_file(path: Path, root: Path | None = None) -> InputRecord:
+    doc_id = _doc_id(path, root)
+    text, meta, error = _read_file(path)
+    if error or text is None:
+        return InputRecord.failed(doc_id, str(error), meta=meta)
     if not text.strip():
-        return InputRecord(doc_id, text, meta, read_errors=[f"{path}: empty document"], unreadable=True)
+        return InputRecord.failed(doc_id, f"{path}: empty document", meta=meta, text=text)
     return InputRecord(doc_id, text, meta)
 
 
 def read_jsonl_file(path: Path, root: Path | None = None) -> Iterator[InputRecord]:
     """One record per non-blank line; a broken line becomes an error record `<file>:<line>`."""
-    base = _doc_id(path, root)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield InputRecord(base, "", {"path": str(path)}, read_errors=[f"cannot read {path}: {exc.strerror}"], unreadable=True)
-        return
-    text, error, _ = decode_text(data)
+    text, meta, error = _read_file(path)
     if error or text is None:
-        yield InputRecord(base, "", {"path": str(path)}, read_errors=[f"{path}: {error}"], unreadable=True)
+        yield InputRecord.failed(_doc_id(path, root), str(error), meta=meta)
         return
+    base = _doc_id(path, root)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -119,9 +128,11 @@ def _parse_jsonl_line(line: str, fallback_id: str, where: str) -> InputRecord:
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        return InputRecord(fallback_id, "", {"source": where}, read_errors=[f"{where}: broken JSON line ({exc.msg} at column {exc.colno})"], unreadable=True)
+        return InputRecord.failed(fallback_id, f"{where}: broken JSON line ({exc.msg} at column {exc.colno})",
+                                  meta={"source": where})
     if not isinstance(obj, dict):
-        return InputRecord(fallback_id, "", {"source": where}, read_errors=[f"{where}: a JSON object is expected, got {type(obj).__name__}"], unreadable=True)
+        return InputRecord.failed(fallback_id, f"{where}: a JSON object is expected, got {type(obj).__name__}",
+                                  meta={"source": where})
     raw_id = obj.get("id")
     doc_id = str(raw_id) if isinstance(raw_id, (str, int)) and str(raw_id).strip() else fallback_id
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
@@ -134,12 +145,14 @@ def _parse_jsonl_line(line: str, fallback_id: str, where: str) -> InputRecord:
         source_text = None
     lang = obj.get("lang") if obj.get("lang") in ("zh", "en") else None
     text = obj.get("text")
+    fields: dict[str, Any] = {"meta": meta, "source_text": source_text, "lang": lang}
     if "text" not in obj:
-        return InputRecord(doc_id, "", meta, source_text, lang, errors + [f"{where}: no 'text' field"], True)
+        return InputRecord.failed(doc_id, *errors, f"{where}: no 'text' field", **fields)
     if not isinstance(text, str):
-        return InputRecord(doc_id, "", meta, source_text, lang, errors + [f"{where}: 'text' must be a string, got {type(text).__name__}"], True)
+        return InputRecord.failed(doc_id, *errors, f"{where}: 'text' must be a string, got {type(text).__name__}",
+                                  **fields)
     if not text.strip():
-        return InputRecord(doc_id, text, meta, source_text, lang, errors + [f"{where}: empty document"], True)
+        return InputRecord.failed(doc_id, *errors, f"{where}: empty document", text=text, **fields)
     return InputRecord(doc_id, text, meta, source_text, lang, errors)
 
 
@@ -166,7 +179,7 @@ def read_inputs(inputs: list[str]) -> Iterator[InputRecord]:
     for path, root in iter_files(inputs):
         if not path.exists():
             records: Iterator[InputRecord] = iter(
-                [InputRecord(str(path), "", {"path": str(path)}, read_errors=[f"{path}: no such file or folder"], unreadable=True)]
+                [InputRecord.failed(str(path), f"{path}: no such file or folder", meta={"path": str(path)})]
             )
         elif path.suffix.lower() in JSONL_SUFFIXES:
             records = read_jsonl_file(path, root)

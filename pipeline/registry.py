@@ -36,10 +36,6 @@ class Stage:
         for doc in docs:
             yield self(doc)
 
-    def config(self) -> dict[str, Any]:
-        """Options this stage was built with (for the record's `pipeline` field and for pickling)."""
-        return dict(getattr(self, "_config", {}))
-
 
 def register_stage(name: str) -> Callable[[S], S]:
     """Class decorator: make a stage constructible by name from config."""
@@ -74,5 +70,4 @@ def create_stage(name: str, **options: Any) -> Stage:
         stage = cls(**options)
     except TypeError as exc:
         raise ConfigError(f"stage {name!r} rejected its options {sorted(options)}: {exc}") from exc
-    stage._config = dict(options)  # type: ignore[attr-defined]
     return stage

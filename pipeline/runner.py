@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .doc import Doc
 from .errors import OutputError
 from .pipeline import get_pipeline
 from .readers import read_inputs
@@ -75,13 +74,9 @@ def rows_to_records(batch: dict[str, list], config_json: str, threads: int = 0) 
         sys.modules["torch"].set_num_threads(threads)
     docs = []
     for i, doc_id in enumerate(batch["id"]):
-        doc = Doc(
-            batch["text"][i] or "",
-            id=doc_id,
-            lang=batch["lang"][i],
-            meta=json.loads(batch["meta"][i] or "{}"),
-            source_text=batch["source_text"][i],
-        )
+        doc = nlp.make_doc({"id": doc_id, "text": batch["text"][i], "lang": batch["lang"][i],
+                            "meta": json.loads(batch["meta"][i] or "{}"),
+                            "source_text": batch["source_text"][i]})
         for message in batch["read_errors"][i]:
             doc.add_error("read", message)
         if batch["unreadable"][i]:
@@ -225,7 +220,3 @@ def run(
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
     return summary
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
