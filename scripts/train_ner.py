@@ -123,6 +123,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "models" / "ner" / "cluener_bilstm_crf.pt")
     ap.add_argument("--no-lexicon", action="store_true", help="train without lexicon features")
     ap.add_argument("--no-segmentation", action="store_true", help="train without word-boundary features")
+    ap.add_argument("--lm", type=Path, default=None,
+                    help="pretrained character LM (scripts/pretrain_charlm.py) read as frozen features; "
+                    "its vocabulary and character embeddings are used")
     ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--minutes", type=float, default=20.0, help="wall-time budget")
@@ -160,15 +163,25 @@ def main() -> None:
     if args.extra_pd:
         aux = read_peoples_daily(args.data_dir / "ner" / "peoples_daily" / "pd199801_ner.jsonl.gz",
                                  args.extra_pd, args.seed)
-    vocab = build_vocab([t for t, _ in train] + [t for t, _ in aux], min_count=2)
+    lm_blob = torch.load(args.lm, map_location="cpu", weights_only=True) if args.lm else None
+    if lm_blob is not None:
+        vocab = lm_blob["vocab"]
+    else:
+        vocab = build_vocab([t for t, _ in train] + [t for t, _ in aux], min_count=2)
     lexicon = None if args.no_lexicon else default_lexicon()
     feat = Featurizer(vocab, args.buckets, lexicon=lexicon, use_segmentation=not args.no_segmentation)
     tags = tag_set(CLUENER_LABELS)
     tag_id = {t: i for i, t in enumerate(tags)}
     net = CharTagger(len(vocab), args.buckets, feat.n_feats, tags, char_dim=args.char_dim,
                      bigram_dim=args.bigram_dim, word_dim=0 if args.no_segmentation else args.word_dim,
-                     hidden=args.hidden, dropout=args.dropout)
-    params = list(net.parameters())
+                     hidden=args.hidden, dropout=args.dropout,
+                     lm_char_dim=lm_blob["char_dim"] if lm_blob else 0,
+                     lm_hidden=lm_blob["hidden"] if lm_blob else 0)
+    if lm_blob is not None:
+        net.lm.load_state_dict({k: v.float() for k, v in lm_blob["state"].items()})
+        if args.char_dim == lm_blob["char_dim"]:  # start from the pretrained character embeddings
+            net.char_emb.weight.data.copy_(net.lm.emb.weight.data)
+    params = [p for p in net.parameters() if p.requires_grad]
     aux_tags = tag_set(("PER", "LOC", "ORG"))
     aux_head = None
     if aux:
@@ -241,6 +254,7 @@ def main() -> None:
         if f1 > best:
             best, best_epoch, bad = f1, epoch, 0
             model.save(args.out, {"epoch": epoch, "heldout_macro_f1": round(f1, 4), "seed": args.seed,
+                                  "lm": lm_blob["meta"] if lm_blob else None,
                                   "args": {k: str(v) for k, v in vars(args).items()},
                                   "train_minutes": round((time.time() - t_start) / 60, 1)})
         else:

@@ -11,12 +11,14 @@ from pipeline.ner_lexicon import KINDS, Lexicon
 from pipeline.ner_model import (
     CRF,
     DEFAULT_MODEL,
+    CharLM,
     CharTagger,
     Featurizer,
     NerModel,
     allowed_transitions,
     batch_tensors,
     chunk_text,
+    reverse_index,
     tag_set,
     tags_to_spans,
 )
@@ -109,6 +111,47 @@ def test_tiny_model_learns_a_pattern() -> None:
         opt.step()
     spans = NerModel(net, feat).predict(["副市长王芳出席"])[0]
     assert {(s.start, s.end, s.type) for s in spans} == {(0, 3, "title"), (3, 5, "person")}
+
+
+def test_reverse_index_reverses_within_length() -> None:
+    idx = reverse_index(torch.tensor([3, 1, 4]), 4)
+    assert idx.tolist() == [[2, 1, 0, 3], [0, 1, 2, 3], [3, 2, 1, 0]]
+
+
+def test_char_lm_directions_only_see_their_side() -> None:
+    """The forward state at t must not depend on characters after t, the backward one on those before."""
+    torch.manual_seed(0)
+    lm = CharLM(20, char_dim=8, hidden=6).eval()
+    a = torch.tensor([[2, 3, 4, 5, 6, 0], [7, 8, 9, 10, 11, 12]])
+    b = a.clone()
+    b[:, 3] = 15  # change the fourth character of both sequences
+    lengths = torch.tensor([5, 6])
+    with torch.no_grad():
+        fa, ba = lm(a, lengths)
+        fb, bb = lm(b, lengths)
+    assert torch.allclose(fa[:, :3], fb[:, :3]) and not torch.allclose(fa[:, 3], fb[:, 3])
+    assert torch.allclose(ba[0, 4:5], bb[0, 4:5]) and torch.allclose(ba[1, 4:6], bb[1, 4:6])
+    assert not torch.allclose(ba[:, 3], bb[:, 3]) and not torch.allclose(ba[:, :3], bb[:, :3])
+
+
+def test_tagger_with_char_lm_round_trips(tmp_path) -> None:
+    """A tagger reading frozen LM states saves and loads with the LM, and predicts the same."""
+    torch.manual_seed(0)
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for ch in "副市长郑川出席会议":
+        vocab.setdefault(ch, len(vocab))
+    feat = Featurizer(vocab, 64, lexicon=None, use_segmentation=False)
+    net = CharTagger(len(vocab), 64, feat.n_feats, tag_set(("name",)), char_dim=8, bigram_dim=4,
+                     hidden=8, lm_char_dim=8, lm_hidden=6, dropout=0.0)
+    assert not any(p.requires_grad for p in net.lm.parameters())
+    with torch.no_grad():
+        net.out.bias[1] += 5.0  # make the model predict something
+    model = NerModel(net, feat)
+    model.save(tmp_path / "m.pt")
+    loaded = NerModel.load(tmp_path / "m.pt")
+    assert loaded.dims["lm_hidden"] == 6
+    text = ["副市长郑川出席会议"]
+    assert [(s.start, s.end) for s in loaded.predict(text)[0]] == [(s.start, s.end) for s in model.predict(text)[0]]
 
 
 @pytest.mark.skipif(not (MODELS_DIR / DEFAULT_MODEL).exists(), reason="bundled NER weights not built")
