@@ -139,9 +139,9 @@ def merge_numbers(words: list[str], units: frozenset[str]) -> list[str]:
 class DictSegmenter:
     """jieba-algorithm segmentation with a standard-specific frequency dictionary."""
 
-    def __init__(
-        self, standard: str, user_words: tuple[UserWord, ...] = (), hmm: bool = False
-    ) -> None:
+    def __init__(self, standard: str, hmm: bool = False) -> None:
+        # User words are deliberately not added here: they would change the standard's tokens. They
+        # group tokens into units afterwards (pipeline.segment.UnitMerger).
         self.hmm = hmm
         dictionary = f"cws/{standard}_dict.txt"
         self.units = load_number_units(f"cws/{standard}_numunits.txt")
@@ -149,9 +149,6 @@ class DictSegmenter:
         self._jieba.clear()
         for word, count in load_frequency_dict(dictionary):
             self._jieba.add_word(word.translate(_CUT_VIEW) if _needs_view(word) else word, count, None)
-        for uw in user_words:
-            # Without a frequency, rjieba (like jieba) picks one just high enough to keep the word whole.
-            self._jieba.add_word(uw.word.translate(_CUT_VIEW), uw.freq, uw.pos)
 
     def cut(self, text: str) -> list[str]:
         """Words covering `text` exactly (whitespace comes back as its own tokens).

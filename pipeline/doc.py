@@ -116,6 +116,9 @@ class Doc:
         self.source_text = source_text
         self.sentences: list[tuple[int, int]] = []
         self.tokens: list[tuple[int, int]] = []
+        # Chinese domain units (市委副书记, 宋华英): runs of consecutive tokens grouped by the user and
+        # government dictionaries; tokens follow the segmentation standard. Empty without dictionaries.
+        self.units: list[tuple[int, int]] = []
         self.entities: list[Entity] = []
         self.officials: list[Official] = []
         self.corrections: list[Correction] = []
@@ -244,6 +247,7 @@ class Doc:
                 "clean_text": self.clean_text,
                 "sentences": [list(s) for s in self.sentences],
                 "tokens": [list(t) for t in self.tokens],
+                "units": [list(u) for u in self.units],
                 "entities": [
                     e.to_json() for e in sorted(self.entities, key=lambda e: (e.start, e.end, e.type))
                 ],

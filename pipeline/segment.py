@@ -2,9 +2,14 @@
 
 Two modes for each bakeoff standard (`pku`: People's Daily, the default because it is government
 news; `msr`): `fast` is jieba's algorithm with the standard's training dictionary (pipeline.cws_dict),
-`accurate` is the character tagger trained by scripts/train_cws.py (pipeline.cws_model). A user
-dictionary (jieba format) keeps domain terms whole; the stage adds the bundled government dictionary
-(models/gov_userdict.txt) by default because titles, bodies and policy phrases are its entities.
+`accurate` is the character tagger trained by scripts/train_cws.py (pipeline.cws_model).
+
+Two layers, like a treebank's words and multiword units: tokens follow the standard exactly, and
+dictionaries never change them; units group consecutive tokens into what an analyst reads as one
+term (市委副书记, 宋华英, 碳达峰碳中和). Units come from a user dictionary (jieba format) and the
+bundled government dictionary (models/gov_userdict.txt), which the stage adds by default because
+titles, bodies and policy phrases are its entities. Keeping the layers apart is what lets the domain
+units exist without lowering the bakeoff scores of the tokens.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from itertools import accumulate
 from typing import Iterable, Iterator, Protocol
 
 from .cws_dict import DictSegmenter, UserWord, load_user_dict
+from .cws_text import fold_width
 from .doc import Doc
 from .errors import ConfigError
 from .registry import Stage, register_stage
@@ -31,47 +38,57 @@ class ChineseSegmenter(Protocol):
     def cut(self, text: str) -> list[str]: ...
 
 
-class _DomainSegmenter:
-    """Wraps a segmenter so that user-dictionary words and names next to titles come out whole.
+class UnitMerger:
+    """Groups a standard's tokens into the units an analyst needs (the units layer, `doc.units`).
 
-    The fast mode already has the user words in its dictionary; the tagger does not, so runs of its
-    tokens that spell a user word exactly are merged (longest first). A user entry can thus join
-    pieces the model split but never cuts through a word the model kept whole (城市委员会 stays
-    intact for 市委). When the user words include titles (POS `nnt`), a surname token followed by
-    a one- or two-character given name next to such a title is joined: PKU writes 宋 华英, but an
-    analyst needs the person as one unit.
+    The bakeoff standards split government terms (PKU: 市委 副 书记, 宋 华英), so dictionaries never
+    change the tokens: they only decide which runs of consecutive tokens form one unit. A run is
+    merged when it spells a user word exactly (longest first), so a user entry can join pieces but
+    never cuts through a token (城市委员会 stays whole for 市委). When the user words include titles
+    (POS `nnt`), a surname token followed by a one- or two-character Han given name next to such a
+    title is joined too (宋华英). Every token ends up in exactly one unit.
     """
 
-    def __init__(self, base: ChineseSegmenter, user_words: tuple[UserWord, ...]) -> None:
-        self.base = base
+    def __init__(self, user_words: tuple[UserWord, ...]) -> None:
         self.words = frozenset(u.word for u in user_words)
         self.titles = frozenset(u.word for u in user_words if u.pos == "nnt")
-        names = bool(self.titles)
         self.prefixes = frozenset(w[:k] for w in self.words for k in range(1, len(w)))
-        self.surnames = _surnames() if names else frozenset()
+        self.surnames = _surnames() if self.titles else frozenset()
 
-    def cut(self, text: str) -> list[str]:
-        return self.merge(self.base.cut(text))
+    def merge(self, tokens: list[str], keys: list[str] | None = None) -> list[str]:
+        """Units as strings (concatenations of consecutive `tokens`).
 
-    def cut_many(self, texts: list[str]) -> list[list[str]]:
-        return [self.merge(c) for c in _cut_many(self.base, texts)]
-
-    def merge(self, tokens: list[str]) -> list[str]:
-        out: list[str] = []
-        i, n = 0, len(tokens)
+        `keys` are the tokens as matched against the dictionary (width-folded); default `tokens`.
+        """
+        keys = tokens if keys is None else keys
         prefixes, words = self.prefixes, self.words
-        while i < n:
-            best = i + 1
-            acc = tokens[i]
-            j = i + 1
-            while acc in prefixes and j < n:
-                acc += tokens[j]
+        # Most tokens cannot start a dictionary word: find the few that can in one comprehension and
+        # copy the runs between them unchanged (this pass is on the fast mode's hot path).
+        starts = [i for i, k in enumerate(keys) if k in prefixes]
+        out: list[str] = []
+        pos, n = 0, len(keys)
+        for i in starts:
+            if i < pos:
+                continue
+            acc, j, best = keys[i], i + 1, 0
+            while j < n:
+                acc += keys[j]
                 j += 1
                 if acc in words:
                     best = j
-            out.append(tokens[i] if best == i + 1 else "".join(tokens[i:best]))
-            i = best
-        return self._join_names(out) if self.surnames else out
+                if acc not in prefixes:
+                    break
+            if best:
+                out.extend(tokens[pos:i])
+                out.append("".join(tokens[i:best]))
+                pos = best
+        if pos == 0:
+            out = list(tokens)
+        else:
+            out.extend(tokens[pos:])
+        if self.surnames and not self.titles.isdisjoint(out):
+            return self._join_names(out)
+        return out
 
     def _join_names(self, tokens: list[str]) -> list[str]:
         out: list[str] = []
@@ -92,6 +109,14 @@ class _DomainSegmenter:
             out.append(tok)
             i += 1
         return out
+
+    def units(self, text: str, tokens: list[str]) -> list[str]:
+        """Units of `text` given its tokens (which join back to `text`)."""
+        view = fold_width(text)
+        if view == text:
+            return self.merge(tokens)
+        ends = list(accumulate(map(len, tokens)))
+        return self.merge(tokens, [view[a:b] for a, b in zip([0, *ends], ends)])
 
 
 def _is_han(word: str) -> bool:
@@ -130,24 +155,37 @@ def _user_words(user_dict: str | None, domain_dict: bool) -> tuple[UserWord, ...
     return tuple(words)
 
 
-@lru_cache(maxsize=16)
-def get_segmenter(
-    standard: str = "pku", mode: str = "fast", user_dict: str | None = None, domain_dict: bool = False
-) -> ChineseSegmenter:
-    """The segmenter for a standard and mode, built once per process per argument combination.
+@lru_cache(maxsize=8)
+def get_segmenter(standard: str = "pku", mode: str = "fast") -> ChineseSegmenter:
+    """The segmenter for a standard and mode (the token layer), built once per process.
 
-    `user_dict` is a jieba-format file; `domain_dict` adds the bundled government dictionary.
+    Dictionaries never reach it: user and domain words only group its tokens (`get_unit_merger`),
+    so its output follows the chosen standard whatever dictionaries are active.
     """
     _check(standard, mode)
-    user_words = _user_words(user_dict, domain_dict)
-    base: ChineseSegmenter
     if mode == "fast":
-        base = DictSegmenter(standard, user_words)
-    else:
-        from .cws_model import load_tagger  # torch is only imported when the accurate mode is used
+        return DictSegmenter(standard)
+    from .cws_model import load_tagger  # torch is only imported when the accurate mode is used
 
-        base = load_tagger(standard)
-    return _DomainSegmenter(base, user_words) if user_words else base
+    return load_tagger(standard)
+
+
+@lru_cache(maxsize=16)
+def get_unit_merger(user_dict: str | None = None, domain_dict: bool = False) -> UnitMerger | None:
+    """The units layer for a jieba-format `user_dict` file and/or the bundled government dictionary
+    (`domain_dict`); None when neither is given (no units layer)."""
+    user_words = _user_words(user_dict, domain_dict)
+    return UnitMerger(user_words) if user_words else None
+
+
+def cut_with_units(
+    seg: ChineseSegmenter, merger: UnitMerger | None, texts: list[str]
+) -> list[tuple[list[str], list[str] | None]]:
+    """Tokens and units (None without a merger) of each text; batched where the segmenter batches."""
+    cuts = _cut_many(seg, texts)
+    if merger is None:
+        return [(c, None) for c in cuts]
+    return [(c, merger.units(t, c)) for t, c in zip(texts, cuts)]
 
 
 def _cut_many(seg: ChineseSegmenter, texts: list[str]) -> list[list[str]]:
@@ -162,26 +200,30 @@ def segment_lines(
     mode: str = "fast",
     user_dict: str | None = None,
     domain_dict: bool = False,
+    units: bool = False,
     batch_size: int = 256,
 ) -> Iterator[str]:
     """Each line (without its newline) segmented, words joined by single spaces (SIGHAN format).
 
+    The words are the standard's tokens, or with `units` the domain units built from `user_dict`
+    and/or the bundled dictionary (`domain_dict`; the bundled one alone if neither is given).
     Whitespace in the input separates words but is not itself a word; an empty line stays empty.
     """
-    seg = get_segmenter(standard, mode, user_dict, domain_dict)
+    seg = get_segmenter(standard, mode)
+    merger = get_unit_merger(user_dict, domain_dict or not user_dict) if units else None
     buf: list[str] = []
     for line in lines:
         buf.append(line)
         if len(buf) >= batch_size:
-            yield from _format(seg, buf)
+            yield from _format(seg, merger, buf)
             buf = []
     if buf:
-        yield from _format(seg, buf)
+        yield from _format(seg, merger, buf)
 
 
-def _format(seg: ChineseSegmenter, lines: list[str]) -> Iterator[str]:
-    for words in _cut_many(seg, lines):
-        yield " ".join(" ".join(words).split())
+def _format(seg: ChineseSegmenter, merger: UnitMerger | None, lines: list[str]) -> Iterator[str]:
+    for tokens, units in cut_with_units(seg, merger, lines):
+        yield " ".join(" ".join(tokens if units is None else units).split())
 
 
 _SENT_END = frozenset("。！？!?；;")
@@ -238,10 +280,15 @@ def token_spans(words: list[str]) -> list[tuple[int, int]]:
 
 @register_stage("segment")
 class SegmentStage(Stage):
-    """Tokens and sentences for Chinese documents (`doc.lang == "zh"`); others pass through."""
+    """Tokens, units and sentences for Chinese documents (`doc.lang == "zh"`); others pass through.
+
+    `doc.tokens` always follow the chosen standard; the dictionaries (the bundled government one by
+    default, `user_dict` on top) only build `doc.units`, runs of tokens that form one domain unit.
+    With `domain_dict=False` and no `user_dict`, `doc.units` stays empty.
+    """
 
     requires = ("norm_text", "lang")
-    provides = ("tokens", "sentences")
+    provides = ("tokens", "units", "sentences")
 
     def __init__(
         self,
@@ -256,16 +303,21 @@ class SegmentStage(Stage):
         self.mode = mode
         self.user_dict = user_dict
         self.domain_dict = domain_dict
+        get_unit_merger(user_dict, domain_dict)  # a missing or unreadable dictionary fails here, early
 
     @property
     def segmenter(self) -> ChineseSegmenter:
         # Resolved lazily (and cached per process) so the stage pickles small for worker processes.
-        return get_segmenter(self.standard, self.mode, self.user_dict, self.domain_dict)
+        return get_segmenter(self.standard, self.mode)
+
+    @property
+    def merger(self) -> UnitMerger | None:
+        return get_unit_merger(self.user_dict, self.domain_dict)
 
     def __call__(self, doc: Doc) -> Doc:
         if doc.lang != "zh":
             return doc
-        return self._annotate(doc, self.segmenter.cut(doc.norm_text))
+        return self._annotate(doc, *cut_with_units(self.segmenter, self.merger, [doc.norm_text])[0])
 
     def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
         batch: list[Doc] = []
@@ -279,13 +331,14 @@ class SegmentStage(Stage):
 
     def _pipe_batch(self, docs: list[Doc]) -> Iterator[Doc]:
         zh = [d for d in docs if d.lang == "zh"]
-        cuts = _cut_many(self.segmenter, [d.norm_text for d in zh])
+        cuts = cut_with_units(self.segmenter, self.merger, [d.norm_text for d in zh])
         by_id = {id(d): c for d, c in zip(zh, cuts)}
         for d in docs:
-            yield self._annotate(d, by_id[id(d)]) if id(d) in by_id else d
+            yield self._annotate(d, *by_id[id(d)]) if id(d) in by_id else d
 
     @staticmethod
-    def _annotate(doc: Doc, words: list[str]) -> Doc:
-        doc.tokens = [doc.to_text_span(a, b) for a, b in token_spans(words)]
+    def _annotate(doc: Doc, tokens: list[str], units: list[str] | None) -> Doc:
+        doc.tokens = [doc.to_text_span(a, b) for a, b in token_spans(tokens)]
+        doc.units = [doc.to_text_span(a, b) for a, b in token_spans(units)] if units is not None else []
         doc.sentences = [doc.to_text_span(a, b) for a, b in sentence_spans(doc.norm_text)]
         return doc

@@ -1,4 +1,4 @@
-"""Segmentation: factory, SIGHAN line output, the stage's tokens/sentences, user dictionaries, scoring."""
+"""Segmentation: factory, SIGHAN line output, the stage's tokens/sentences, scoring (units: test_units.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ def test_invalid_standard_and_mode_are_config_errors() -> None:
         get_segmenter("ctb", "fast")
     with pytest.raises(ConfigError, match="mode"):
         get_segmenter("pku", "turbo")
-    with pytest.raises(ConfigError, match="does not exist"):
-        get_segmenter("pku", "fast", "/nonexistent/dict.txt")
 
 
 def test_segment_lines_keeps_lines_and_drops_whitespace() -> None:
@@ -45,26 +43,6 @@ def test_fast_mode_gets_common_words(standard: str) -> None:
     assert words[:2] == ["我们", "要"]
     assert "改革开放" in words or ("改革" in words and "开放" in words)
     assert "经济" in words
-
-
-def test_domain_dictionary_keeps_titles_and_policy_terms_whole() -> None:
-    plain = get_segmenter("pku", "fast").cut(SAMPLE)
-    domain = get_segmenter("pku", "fast", None, True).cut(SAMPLE)
-    assert "市委副书记" not in plain  # the PKU standard splits compound titles ...
-    assert "市委副书记" in domain  # ... the government dictionary keeps them as analysts need
-    assert "碳达峰碳中和" in domain
-
-
-def test_user_dict_file(tmp_path) -> None:
-    text = "张家湾镇举办梨花节"
-    path = tmp_path / "user.txt"
-    path.write_text("# comment\n梨花节 5 nz\n张家湾镇\n", encoding="utf-8")
-    words = get_segmenter("pku", "fast", str(path)).cut(text)
-    assert words == ["张家湾镇", "举办", "梨花节"]
-    bad = tmp_path / "bad.txt"
-    bad.write_text("梨花节 x nz\n", encoding="utf-8")
-    with pytest.raises(Exception, match="frequency"):
-        get_segmenter("pku", "fast", str(bad))
 
 
 def test_sentence_spans_keep_closing_quotes() -> None:
@@ -113,15 +91,6 @@ def test_bakeoff_score_counts_spans_and_oov() -> None:
     assert s.f1 == pytest.approx(2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4))
 
 
-def test_domain_mode_keeps_names_next_to_titles() -> None:
-    text = "市委副书记、市长宋华英主持会议，副市长郑川出席。城市委员会成立。"
-    for mode in ("fast", "accurate"):
-        words = get_segmenter("pku", mode, None, True).cut(text)
-        assert "".join(words) == text
-        assert "宋华英" in words and "副市长" in words and "市委副书记" in words, (mode, words)
-        assert "市委" not in words  # 城市委员会 is not cut open for the user word 市委
-
-
 def test_viterbi_respects_bmes_constraints() -> None:
     import numpy as np
 
@@ -156,10 +125,3 @@ def test_accurate_mode_segments_and_batches(standard: str) -> None:
     assert all("".join(w) == t for w, t in zip(batch, texts))
     assert batch[0][:2] == ["我们", "要"] and "经济" in batch[0]
     assert batch[1] == []
-
-
-def test_user_dict_file_with_titles_joins_names(tmp_path) -> None:
-    path = tmp_path / "titles.txt"
-    path.write_text("区长 nnt\n", encoding="utf-8")
-    words = get_segmenter("pku", "accurate", str(path)).cut("区长李明视察工厂。")
-    assert words[:2] == ["区长", "李明"], words
