@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress, count
 from pathlib import Path
-from itertools import accumulate
 from typing import Iterable, Iterator, Protocol
 
 from .cws_dict import DictSegmenter, UserWord, load_user_dict
@@ -54,6 +54,7 @@ class UnitMerger:
         self.titles = frozenset(u.word for u in user_words if u.pos == "nnt")
         self.prefixes = frozenset(w[:k] for w in self.words for k in range(1, len(w)))
         self.surnames = _surnames() if self.titles else frozenset()
+        self._fold_hits = _FoldHits(frozenset("".join(self.words)))
 
     def merge(self, tokens: list[str], keys: list[str] | None = None) -> list[str]:
         """Units as strings (concatenations of consecutive `tokens`).
@@ -62,9 +63,9 @@ class UnitMerger:
         """
         keys = tokens if keys is None else keys
         prefixes, words = self.prefixes, self.words
-        # Most tokens cannot start a dictionary word: find the few that can in one comprehension and
-        # copy the runs between them unchanged (this pass is on the fast mode's hot path).
-        starts = [i for i, k in enumerate(keys) if k in prefixes]
+        # Most tokens cannot start a dictionary word: find the few that can at C speed and copy the
+        # runs between them unchanged (this pass is on the fast mode's hot path).
+        starts = compress(count(), map(prefixes.__contains__, keys))
         out: list[str] = []
         pos, n = 0, len(keys)
         for i in starts:
@@ -112,11 +113,28 @@ class UnitMerger:
 
     def units(self, text: str, tokens: list[str]) -> list[str]:
         """Units of `text` given its tokens (which join back to `text`)."""
-        view = fold_width(text)
-        if view == text:
+        # Dictionary entries are width-folded. Folding every token is a third of this method's time on
+        # typical text (full-width punctuation everywhere), yet it only matters where a character
+        # folds into one the dictionary uses (a full-width G for 5G基站): check for that first.
+        if text.translate(self._fold_hits) == text:
             return self.merge(tokens)
-        ends = list(accumulate(map(len, tokens)))
-        return self.merge(tokens, [view[a:b] for a, b in zip([0, *ends], ends)])
+        return self.merge(tokens, [fold_width(t) for t in tokens])
+
+
+class _FoldHits(dict):
+    """`str.translate` table deleting the characters that width folding turns into one of `chars`
+    (filled on first sight of each character, so lookups stay in C)."""
+
+    def __init__(self, chars: frozenset[str]) -> None:
+        super().__init__()
+        self.chars = chars
+
+    def __missing__(self, code: int) -> int | str:
+        ch = chr(code)
+        folded = fold_width(ch)
+        value: int | str = "" if folded != ch and folded in self.chars else code
+        self[code] = value
+        return value
 
 
 def _is_han(word: str) -> bool:
@@ -182,6 +200,9 @@ def cut_with_units(
     seg: ChineseSegmenter, merger: UnitMerger | None, texts: list[str]
 ) -> list[tuple[list[str], list[str] | None]]:
     """Tokens and units (None without a merger) of each text; batched where the segmenter batches."""
+    cut_folded = getattr(seg, "cut_folded", None)
+    if merger is not None and cut_folded is not None:  # the fast mode folds anyway: reuse its keys
+        return [(tokens, merger.merge(tokens, keys)) for tokens, keys in map(cut_folded, texts)]
     cuts = _cut_many(seg, texts)
     if merger is None:
         return [(c, None) for c in cuts]

@@ -3,11 +3,15 @@
 
     python scripts/eval_cws.py                 # SIGHAN 2005 PKU and MSR test sets
     python scripts/eval_cws.py --split dev     # the held-out 5% of the training corpora (for choices)
-    python scripts/eval_cws.py --modes fast --standards pku --user-dict gov
+    python scripts/eval_cws.py --user-dict gov     # also the rows with the government dictionary
+    python scripts/eval_cws.py --modes fast --standards pku --user-dict my_words.txt
 
 Prints a markdown table: precision, recall, F1, OOV recall and IV recall, words compared as character
-spans, OOV relative to the standard's training word list. `--user-dict gov` adds the bundled government
-dictionary (models/gov_userdict.txt); any other value is a jieba-format file.
+spans, OOV relative to the standard's training word list. `--user-dict gov` uses the bundled government
+dictionary (models/gov_userdict.txt); any other value is a jieba-format file. With a dictionary, each
+mode gets three rows from the code path the pipeline stage runs: without it, with it (the token layer,
+which the dictionary must not change), and the units layer (`units, <dict>`), whose domain units
+(市委副书记, 宋华英) the bakeoff standards split, so its lower score measures the granularity gap.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pipeline.cws_text import (  # noqa: E402
     split_train_dev,
 )
 from pipeline.resources import data_dir  # noqa: E402
-from pipeline.segment import MODES, STANDARDS, get_segmenter  # noqa: E402
+from pipeline.segment import MODES, STANDARDS, cut_with_units, get_segmenter, get_unit_merger  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,30 +66,35 @@ def main(argv: list[str] | None = None) -> None:
 
     domain = args.user_dict == "gov"
     user_dict = None if domain or args.user_dict is None else args.user_dict
+    merger = get_unit_merger(user_dict, domain) if args.user_dict else None
     rows = []
     for standard in args.standards:
         raw, gold, vocab = load_eval(args.data_dir, standard, args.split)
-        systems: list[tuple[str, object]] = []
+        runs: list[tuple[list[str], list[list[list[str]]], float]] = []  # labels, predictions, secs
         if not args.no_jieba:
             import jieba
 
             jieba.setLogLevel(60)
-            systems.append(("jieba (plain)", jieba.lcut))
-        for mode in args.modes:
-            seg = get_segmenter(standard, mode, user_dict, domain)
-            label = mode + (f" + {args.user_dict}" if args.user_dict else "")
-            systems.append((label, getattr(seg, "cut_many", None) or seg.cut))
-        for label, fn in systems:
             t0 = time.perf_counter()
-            if getattr(fn, "__name__", "") == "cut_many":
-                pred = fn(raw)  # type: ignore[operator]
-            else:
-                pred = [fn(line) for line in raw]  # type: ignore[operator]
-            secs = time.perf_counter() - t0
-            pred = [[p for w in words for p in w.split()] for words in pred]
-            s = score_segmentation(gold, pred, vocab)
-            rows.append((standard, label, s, secs))
-            print(f"{standard} {label}: F1 {s.f1:.4f} ({secs:.1f}s)", file=sys.stderr, flush=True)
+            pred = [jieba.lcut(line) for line in raw]
+            runs.append((["jieba (plain)"], [pred], time.perf_counter() - t0))
+        for mode in args.modes:
+            seg = get_segmenter(standard, mode)
+            t0 = time.perf_counter()
+            plain = [tokens for tokens, _ in cut_with_units(seg, None, raw)]
+            runs.append(([mode], [plain], time.perf_counter() - t0))
+            if merger is not None:
+                t0 = time.perf_counter()
+                both = cut_with_units(seg, merger, raw)
+                secs = time.perf_counter() - t0
+                labels = [f"{mode} + {args.user_dict} dict (tokens)", f"{mode} units, {args.user_dict} dict"]
+                runs.append((labels, [[t for t, _ in both], [u or [] for _, u in both]], secs))
+        for labels, preds, secs in runs:
+            for label, pred in zip(labels, preds):
+                pred = [[p for w in words for p in w.split()] for words in pred]
+                s = score_segmentation(gold, pred, vocab)
+                rows.append((standard, label, s, secs))
+                print(f"{standard} {label}: F1 {s.f1:.4f} ({secs:.1f}s)", file=sys.stderr, flush=True)
 
     print(f"\nSplit: {args.split}\n")
     print("| standard | system | P | R | F1 | OOV R | IV R |")
