@@ -10,7 +10,14 @@ from conftest import govpipe_cmd
 
 from pipeline.doc import Correction, Doc
 from pipeline.errors import ConfigError
-from pipeline.segment import SegmentStage, UnitMerger, get_segmenter, get_unit_merger, segment_lines
+from pipeline.segment import (
+    SegmentStage,
+    UnitMerger,
+    cut_with_units,
+    get_segmenter,
+    get_unit_merger,
+    segment_lines,
+)
 from pipeline.cws_dict import UserWord
 
 SEED_LIKE = (
@@ -82,9 +89,12 @@ def test_units_match_width_folded_dictionary_words(tmp_path) -> None:
     path = tmp_path / "user.txt"
     path.write_text("５Ｇ基站\n", encoding="utf-8")  # entries are width-folded: 5G基站
     text = "建设５Ｇ基站一百个"
-    tokens = get_segmenter("pku", "fast").cut(text)
-    units = get_unit_merger(str(path)).units(text, tokens)
-    assert "５Ｇ基站" in units and "".join(units) == text
+    merger = get_unit_merger(str(path))
+    for mode in ("fast", "accurate"):  # the fast mode hands over its folded words, the tagger does not
+        seg = get_segmenter("pku", mode)
+        ((tokens, units),) = cut_with_units(seg, merger, [text])
+        assert units == merger.units(text, tokens)
+        assert "５Ｇ基站" in units and "".join(units) == text, (mode, units)
 
 
 def test_user_dict_file_units_and_errors(tmp_path) -> None:
