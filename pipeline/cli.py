@@ -26,9 +26,10 @@ def _add_segment_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--standard", choices=("pku", "msr"), default=None,
                    help="segmentation standard: pku (People's Daily, default) or msr")
     p.add_argument("--mode", choices=("fast", "accurate"), default=None,
-                   help="fast: dictionary + HMM; accurate: the project's trained model")
+                   help="fast: dictionary (jieba algorithm); accurate: the project's trained model")
     p.add_argument("--user-dict", metavar="FILE", default=None,
-                   help="extra words, one per line (jieba format: word [freq] [pos])")
+                   help="extra words for the units layer (never changes the standard's tokens), "
+                        "one per line (jieba format: word [freq] [pos]; pos nnt marks a title)")
 
 
 def build_parser() -> argparse.ArgumentParser:
