@@ -24,7 +24,11 @@ from .resources import resource_path
 
 @dataclass(frozen=True)
 class UserWord:
-    """One user dictionary entry (jieba format: `word [freq] [pos]`)."""
+    """One user dictionary entry (jieba format: `word [freq] [pos]`).
+
+    The frequency is accepted so that jieba files load unchanged; units (pipeline.segment.UnitMerger)
+    only need the word, and the POS `nnt` (a title) for joining names next to titles.
+    """
 
     word: str
     freq: int | None = None
