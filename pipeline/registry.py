@@ -20,8 +20,8 @@ class Stage:
     """A pipeline step: keyword-only options, `__call__(doc) -> doc`, batch `pipe`.
 
     `requires` and `provides` name Doc attributes ("text", "lang", "norm_text", "tokens", "units",
-    "sentences", "entities", "officials", "corrections"); `Pipeline` checks that every requirement is provided by an
-    earlier stage (or by reading, which provides "text" and "lang" when given).
+    "sentences", "entities", "officials", "corrections"); `Pipeline` checks that every requirement
+    is provided by an earlier stage (or by reading, which provides "text" and "lang" when given).
     """
 
     name: ClassVar[str] = ""
