@@ -14,6 +14,7 @@ scenic spot or a game publisher from being pulled into `place` or `enterprise`.
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -299,7 +300,9 @@ class CharTagger(nn.Module):
         if self.word_emb is not None:
             parts.append(self.word_emb(words))
         if self.lm is not None:
-            with torch.no_grad():
+            # frozen unless a training script unfroze it (train_ner.py --lm-finetune)
+            tuned = self.lm.emb.weight.requires_grad
+            with contextlib.nullcontext() if tuned else torch.no_grad():
                 self.lm.eval()
                 parts.extend(self.lm(chars, lengths))
         x = torch.cat(parts + [feats], dim=-1)

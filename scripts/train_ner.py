@@ -126,6 +126,8 @@ def main() -> None:
     ap.add_argument("--lm", type=Path, default=None,
                     help="pretrained character LM (scripts/pretrain_charlm.py) read as frozen features; "
                     "its vocabulary and character embeddings are used")
+    ap.add_argument("--lm-finetune", type=float, default=0.0,
+                    help="learning rate for tuning the character LM with the tagger (0 = frozen)")
     ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--minutes", type=float, default=20.0, help="wall-time budget")
@@ -181,13 +183,21 @@ def main() -> None:
         net.lm.load_state_dict({k: v.float() for k, v in lm_blob["state"].items()})
         if args.char_dim == lm_blob["char_dim"]:  # start from the pretrained character embeddings
             net.char_emb.weight.data.copy_(net.lm.emb.weight.data)
-    params = [p for p in net.parameters() if p.requires_grad]
+    if lm_blob is not None and args.lm_finetune > 0:
+        net.lm.requires_grad_(True)
+    lm_params = [p for p in net.lm.parameters() if p.requires_grad] if net.lm is not None else []
+    lm_ids = {id(p) for p in lm_params}
+    params = [p for p in net.parameters() if p.requires_grad and id(p) not in lm_ids]
     aux_tags = tag_set(("PER", "LOC", "ORG"))
     aux_head = None
     if aux:
         aux_head = AuxHead(net.out.in_features, aux_tags)
         params += list(aux_head.parameters())
-    opt = torch.optim.Adam(params, lr=args.lr)
+    groups = [{"params": params, "lr": args.lr}]
+    if lm_params:
+        groups.append({"params": lm_params, "lr": args.lm_finetune})
+    opt = torch.optim.Adam(groups)
+    params = params + lm_params  # for gradient clipping
 
     def encode_all(rows, tid):
         return [(feat.encode(t), torch.tensor([tid[x] for x in to_tags(len(t), s)])) for t, s in rows]
