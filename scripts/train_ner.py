@@ -5,11 +5,12 @@ CLUENER dev is never read here: the epoch to keep is chosen on a held-out slice 
 `--extra-pd N`: its sentences train a second output layer on the shared encoder (multi-task), because
 its labels (ORG not split, LOC without addresses) do not match CLUENER's and must not overwrite them.
 
-    python scripts/train_ner.py                                                   # default model
-    python scripts/train_ner.py --no-lexicon --out models/ner/cluener_bilstm_crf_nolex.pt  # ablation
+    python scripts/pretrain_charlm.py --minutes 32          # models/ner/charlm.pt (unlabelled text)
+    python scripts/train_ner.py --minutes 35                # default model (reads the character LM)
+    python scripts/train_ner.py --no-lexicon --minutes 25 --out models/ner/cluener_bilstm_crf_nolex.pt
 
-Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time and keeps the best
-held-out epoch.
+Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time or after `--patience`
+epochs without a better held-out score, and keeps the best held-out epoch.
 """
 
 from __future__ import annotations
@@ -123,9 +124,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "models" / "ner" / "cluener_bilstm_crf.pt")
     ap.add_argument("--no-lexicon", action="store_true", help="train without lexicon features")
     ap.add_argument("--no-segmentation", action="store_true", help="train without word-boundary features")
-    ap.add_argument("--lm", type=Path, default=None,
+    ap.add_argument("--lm", type=Path, default=REPO / "models" / "ner" / "charlm.pt",
                     help="pretrained character LM (scripts/pretrain_charlm.py) read as frozen features; "
                     "its vocabulary and character embeddings are used")
+    ap.add_argument("--no-lm", action="store_true", help="train without the character LM")
     ap.add_argument("--lm-finetune", type=float, default=0.0,
                     help="learning rate for tuning the character LM with the tagger (0 = frozen)")
     ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
@@ -165,7 +167,9 @@ def main() -> None:
     if args.extra_pd:
         aux = read_peoples_daily(args.data_dir / "ner" / "peoples_daily" / "pd199801_ner.jsonl.gz",
                                  args.extra_pd, args.seed)
-    lm_blob = torch.load(args.lm, map_location="cpu", weights_only=True) if args.lm else None
+    if not args.no_lm and not args.lm.exists():
+        raise SystemExit(f"{args.lm} not found; build it with `python scripts/pretrain_charlm.py` or pass --no-lm")
+    lm_blob = None if args.no_lm else torch.load(args.lm, map_location="cpu", weights_only=True)
     if lm_blob is not None:
         vocab = lm_blob["vocab"]
     else:
