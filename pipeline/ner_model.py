@@ -15,6 +15,7 @@ scenic spot or a game publisher from being pulled into `place` or `enterprise`.
 from __future__ import annotations
 
 import contextlib
+import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -363,6 +364,26 @@ def chunk_text(text: str, max_len: int = MAX_CHUNK) -> list[tuple[int, int]]:
     return pieces
 
 
+_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
+
+
+def model_pieces(text: str) -> list[tuple[int, int]]:
+    """The spans the model reads: each line (stripped) cut by `chunk_text`.
+
+    Why lines: the model and its character LM only ever saw single-line sentences, so a line break
+    is a character they cannot read (it came out as the first letter of a name); scraped pages and
+    paragraphs put names right after one.
+    """
+    out: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        start = m.start() + len(line) - len(line.lstrip())
+        end = m.start() + len(line.rstrip())
+        if start < end:
+            out.extend((start + a, start + b) for a, b in chunk_text(text[start:end]))
+    return out
+
+
 def batch_tensors(encoded: Sequence[Encoded]) -> tuple[torch.Tensor, ...]:
     lengths = torch.tensor([len(e.chars) for e in encoded], dtype=torch.long)
     t = int(lengths.max())
@@ -395,9 +416,7 @@ class NerModel:
     def predict(self, texts: Sequence[str]) -> list[list[Span]]:
         pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
         for k, text in enumerate(texts):
-            for s, e in chunk_text(text):
-                if text[s:e].strip():
-                    pieces.append((k, s, e))
+            pieces.extend((k, s, e) for s, e in model_pieces(text))
         out: list[list[Span]] = [[] for _ in texts]
         order = sorted(range(len(pieces)), key=lambda p: pieces[p][2] - pieces[p][1])
         for b0 in range(0, len(order), self.batch_size):
@@ -411,9 +430,16 @@ class NerModel:
             for row, p, path in zip(range(len(idx)), idx, paths):
                 k, s, _e = pieces[p]
                 tags = [self.net.tags[t] for t in path]
+                piece = texts[k][s:_e]
                 for a, b, label in tags_to_spans(tags):
                     etype = LABEL_TO_TYPE.get(label)
                     if etype is None:
+                        continue
+                    while a < b and piece[a].isspace():  # an entity never starts or ends in a space
+                        a += 1
+                    while b > a and piece[b - 1].isspace():
+                        b -= 1
+                    if a == b:
                         continue
                     score = float(np.mean(probs[row, np.arange(a, b), path[a:b]]))
                     out[k].append(Span(s + a, s + b, etype, "model", score))

@@ -18,6 +18,7 @@ from pipeline.ner_model import (
     allowed_transitions,
     batch_tensors,
     chunk_text,
+    model_pieces,
     reverse_index,
     tag_set,
     tags_to_spans,
@@ -113,6 +114,14 @@ def test_tiny_model_learns_a_pattern() -> None:
     assert {(s.start, s.end, s.type) for s in spans} == {(0, 3, "title"), (3, 5, "person")}
 
 
+def test_model_pieces_are_stripped_lines() -> None:
+    text = "  第一行。\n\n孙建业主持会议 \r\n" + "长" * 400
+    pieces = model_pieces(text)
+    assert [text[s:e] for s, e in pieces[:2]] == ["第一行。", "孙建业主持会议"]
+    assert all("\n" not in text[s:e] and text[s:e] == text[s:e].strip() for s, e in pieces)
+    assert sum(e - s for s, e in pieces[2:]) == 400
+
+
 def test_reverse_index_reverses_within_length() -> None:
     idx = reverse_index(torch.tensor([3, 1, 4]), 4)
     assert idx.tolist() == [[2, 1, 0, 3], [0, 1, 2, 3], [3, 2, 1, 0]]
@@ -162,3 +171,7 @@ def test_bundled_model_tags_government_news() -> None:
     text = "邢台市委副书记、市长宋华英主持召开会议。"
     found = {(text[s.start : s.end], s.type) for s in model.predict([text])[0]}
     assert ("宋华英", "person") in found
+    # a name at the start of a line: the line break is not part of it
+    text = "公司负责人介绍了项目情况。\n孙建业表示，项目将于年底投产。"
+    persons = [text[s.start : s.end] for s in model.predict([text])[0] if s.type == "person"]
+    assert persons == ["孙建业"]
