@@ -18,6 +18,7 @@ import contextlib
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,17 @@ def normalize_char(ch: str) -> str:
     if ch.isdigit():
         return "0"
     return ch.lower()
+
+
+def build_vocab(texts: Sequence[str], min_count: int) -> dict[str, int]:
+    """Normalized characters seen at least `min_count` times, most frequent first (ids 0 = padding,
+    1 = unknown); frequency order is what the LM's adaptive softmax relies on."""
+    counts = Counter(normalize_char(c) for t in texts for c in t)
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for ch, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if c >= min_count:
+            vocab[ch] = len(vocab)
+    return vocab
 
 
 # ---------------------------------------------------------------------- features

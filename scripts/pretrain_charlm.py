@@ -19,7 +19,6 @@ import math
 import random
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.cws_text import read_segmented  # noqa: E402
-from pipeline.ner_model import CharLM, chunk_text, normalize_char, reverse_index  # noqa: E402
+from pipeline.ner_model import CharLM, build_vocab, chunk_text, normalize_char, reverse_index  # noqa: E402
 from pipeline.resources import data_dir  # noqa: E402
 
 
@@ -44,16 +43,6 @@ def read_corpus(data: Path) -> list[str]:
     for line in lines:
         pieces.extend(line[s:e] for s, e in chunk_text(line, 120) if e - s >= 4)
     return pieces
-
-
-def build_vocab(texts: list[str], min_count: int) -> dict[str, int]:
-    """Characters by falling frequency (the adaptive softmax puts frequent ones in its head)."""
-    counts = Counter(normalize_char(c) for t in texts for c in t)
-    vocab = {"<pad>": 0, "<unk>": 1}
-    for ch, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if c >= min_count:
-            vocab[ch] = len(vocab)
-    return vocab
 
 
 class LMTrainer(nn.Module):

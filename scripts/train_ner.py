@@ -21,7 +21,6 @@ import json
 import random
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +39,7 @@ from pipeline.ner_model import (  # noqa: E402
     Featurizer,
     NerModel,
     batch_tensors,
-    normalize_char,
+    build_vocab,
     tag_set,
 )
 
@@ -86,15 +85,6 @@ def to_tags(n: int, spans: list[tuple[int, int, str]]) -> list[str]:
                 tags[i] = f"I-{lab}"
             tags[e - 1] = f"E-{lab}"
     return tags
-
-
-def build_vocab(texts: list[str], min_count: int) -> dict[str, int]:
-    counts = Counter(normalize_char(c) for t in texts for c in t)
-    vocab = {"<pad>": 0, "<unk>": 1}
-    for ch, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if c >= min_count:
-            vocab[ch] = len(vocab)
-    return vocab
 
 
 def strict_prf(gold: list[set], pred: list[set], types: list[str]) -> dict[str, tuple[float, float, float]]:
