@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
 from .doc import Doc
-from .ner_rules import RuleTagger, Span
+from .ner_rules import RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 
 # Merge priority: lower wins an overlap.
@@ -97,13 +97,7 @@ def _tokens_in_norm(doc: Doc) -> list[tuple[int, int]]:
     spans = doc.units or doc.tokens
     if spans:
         return [doc.to_norm_span(s, e) for s, e in spans]
-    import rjieba
-
-    out, pos = [], 0
-    for word in rjieba.cut(doc.norm_text):
-        out.append((pos, pos + len(word)))
-        pos += len(word)
-    return out
+    return jieba_spans(doc.norm_text)
 
 
 @register_stage("entities_zh")

@@ -31,7 +31,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .errors import ResourceError
 from .ner_lexicon import KINDS, Lexicon, default_lexicon
-from .ner_rules import Span
+from .ner_rules import Span, jieba_spans
 from .resources import MODELS_DIR
 
 CLUENER_LABELS = ("name", "position", "government", "organization", "company", "address",
@@ -111,7 +111,7 @@ class Featurizer:
         left, right = pairs[:n], pairs[1:]
         feats = np.zeros((len(text), self.n_feats), dtype=np.float32)
         words = np.zeros(len(text), dtype=np.int64)
-        spans = segment(text) if self.use_segmentation else []
+        spans = jieba_spans(text) if self.use_segmentation else []
         for s, e in spans:
             words[s:e] = self._hash("W" + "".join(norm[s:e]))
         rows: list[int] = []
@@ -145,17 +145,6 @@ def _bmes(rows: list[int], cols: list[int], col: int, start: int, end: int) -> N
         cols.extend([col + 1] * middle)
     rows.append(end - 1)
     cols.append(col + 2)
-
-
-def segment(text: str) -> list[tuple[int, int]]:
-    """Word spans from rjieba (jieba's algorithm and dictionary, fast); only boundaries are used."""
-    import rjieba
-
-    out, pos = [], 0
-    for word in rjieba.cut(text):
-        out.append((pos, pos + len(word)))
-        pos += len(word)
-    return out
 
 
 # ---------------------------------------------------------------------- network
@@ -316,7 +305,6 @@ class CharTagger(nn.Module):
             # frozen unless a training script unfroze it (train_ner.py --lm-finetune)
             tuned = self.lm.emb.weight.requires_grad
             with contextlib.nullcontext() if tuned else torch.no_grad():
-                self.lm.eval()
                 parts.extend(self.lm(chars, lengths))
         x = torch.cat(parts + [feats], dim=-1)
         x = self.dropout(x)
@@ -440,9 +428,9 @@ class NerModel:
                 probs = torch.softmax(em, dim=-1).numpy()
                 paths = self.net.decode(em, lengths)
             for row, p, path in zip(range(len(idx)), idx, paths):
-                k, s, _e = pieces[p]
+                k, s, e = pieces[p]
                 tags = [self.net.tags[t] for t in path]
-                piece = texts[k][s:_e]
+                piece = texts[k][s:e]
                 for a, b, label in tags_to_spans(tags):
                     etype = LABEL_TO_TYPE.get(label)
                     if etype is None:

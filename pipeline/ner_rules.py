@@ -61,6 +61,18 @@ FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的"
                     "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
 
 
+def jieba_spans(text: str) -> list[tuple[int, int]]:
+    """Word spans from rjieba (jieba's algorithm and dictionary, fast): the word boundaries the
+    model's features and the rules fall back on when no segmenter ran."""
+    import rjieba
+
+    out, pos = [], 0
+    for word in rjieba.cut(text):
+        out.append((pos, pos + len(word)))
+        pos += len(word)
+    return out
+
+
 @dataclass
 class Span:
     """A typed span of the analysed text (norm_text offsets), as found by one rule or model."""

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Sequence
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -28,7 +29,8 @@ import torch  # noqa: E402
 from pipeline.doc import ENTITY_TYPES, Doc  # noqa: E402
 from pipeline.entities_zh import ChineseEntityExtractor  # noqa: E402
 from pipeline.errors import ResourceError  # noqa: E402
-from pipeline.ner_model import LABEL_TO_TYPE, load_default_model, segment  # noqa: E402
+from pipeline.ner_model import LABEL_TO_TYPE, load_default_model  # noqa: E402
+from pipeline.ner_rules import jieba_spans  # noqa: E402
 from pipeline.officials_zh import link_officials  # noqa: E402
 from pipeline.registry import create_stage  # noqa: E402
 from pipeline.resources import data_dir  # noqa: E402
@@ -58,16 +60,17 @@ def read_dev(path: Path) -> tuple[list[str], list[set[tuple[int, int, str]]]]:
     return texts, gold
 
 
-def prf(gold: list[set], pred: list[set]) -> dict[str, dict[str, float]]:
+def prf(gold: list[set], pred: list[set], types: Sequence[str] = ENTITY_TYPES) -> dict[str, dict[str, float]]:
+    """Strict-span P/R/F1 per type of `(start, end, type)` sets, with macro and micro over `types`."""
     out: dict[str, dict[str, float]] = {}
     tp_all = ng_all = np_all = 0
-    for t in ENTITY_TYPES:
+    for t in types:
         tp = sum(len({x for x in g if x[2] == t} & {x for x in p if x[2] == t}) for g, p in zip(gold, pred))
         ng = sum(1 for g in gold for x in g if x[2] == t)
         npred = sum(1 for p in pred for x in p if x[2] == t)
         tp_all, ng_all, np_all = tp_all + tp, ng_all + ng, np_all + npred
         out[t] = _scores(tp, ng, npred)
-    out["macro"] = {k: sum(out[t][k] for t in ENTITY_TYPES) / len(ENTITY_TYPES) for k in ("p", "r", "f")}
+    out["macro"] = {k: sum(out[t][k] for t in types) / len(types) for k in ("p", "r", "f")}
     out["micro"] = _scores(tp_all, ng_all, np_all)
     return out
 
@@ -79,7 +82,7 @@ def _scores(tp: int, n_gold: int, n_pred: int) -> dict[str, float]:
 
 
 def token_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
-    return [segment(t) for t in texts]
+    return [jieba_spans(t) for t in texts]
 
 
 ABLATIONS = [
