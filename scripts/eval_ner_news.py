@@ -28,7 +28,7 @@ import torch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from eval_ner import build_stage, token_spans  # noqa: E402
+from eval_ner import build_stage, prf, token_spans  # noqa: E402
 
 from pipeline.resources import data_dir  # noqa: E402
 
@@ -68,17 +68,6 @@ def read_msra(path: Path) -> Sample:
     return out
 
 
-def score(gold: list[set], pred: list[set]) -> dict[str, dict[str, float]]:
-    out = {}
-    for t in NEWS_TYPES:
-        g = sum(1 for s in gold for x in s if x[2] == t)
-        p = sum(1 for s in pred for x in s if x[2] == t)
-        tp = sum(len({x for x in gs if x[2] == t} & {x for x in ps if x[2] == t}) for gs, ps in zip(gold, pred))
-        prec, rec = (tp / p if p else 0.0), (tp / g if g else 0.0)
-        out[t] = {"p": prec, "r": rec, "f": 2 * prec * rec / (prec + rec) if prec + rec else 0.0, "gold": g}
-    return out
-
-
 def evaluate(sample: Sample) -> dict[str, dict[str, float]]:
     texts = [t for t, _ in sample]
     stage = build_stage(use_model=True)
@@ -87,7 +76,7 @@ def evaluate(sample: Sample) -> dict[str, dict[str, float]]:
     for text, toks, ms in zip(texts, token_spans(texts), model_spans):
         spans = stage.spans(text, toks, model_spans=ms)
         pred.append({(s.start, s.end, TYPE_TO_NEWS[s.type]) for s in spans if s.type in TYPE_TO_NEWS})
-    return score([g for _, g in sample], pred)
+    return prf([g for _, g in sample], pred, NEWS_TYPES)
 
 
 def main() -> None:

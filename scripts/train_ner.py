@@ -29,6 +29,8 @@ import torch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from eval_ner import prf  # noqa: E402
+
 from pipeline.ner_lexicon import default_lexicon  # noqa: E402
 from pipeline.resources import data_dir  # noqa: E402
 from pipeline.ner_model import (  # noqa: E402
@@ -85,18 +87,6 @@ def to_tags(n: int, spans: list[tuple[int, int, str]]) -> list[str]:
                 tags[i] = f"I-{lab}"
             tags[e - 1] = f"E-{lab}"
     return tags
-
-
-def strict_prf(gold: list[set], pred: list[set], types: list[str]) -> dict[str, tuple[float, float, float]]:
-    out = {}
-    for t in types:
-        tp = sum(len({x for x in g if x[2] == t} & {x for x in p if x[2] == t}) for g, p in zip(gold, pred))
-        ng = sum(1 for g in gold for x in g if x[2] == t)
-        npred = sum(1 for p in pred for x in p if x[2] == t)
-        prec = tp / npred if npred else 0.0
-        rec = tp / ng if ng else 0.0
-        out[t] = (prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    return out
 
 
 class AuxHead(torch.nn.Module):
@@ -211,8 +201,7 @@ def main() -> None:
         pred = model.predict([t for t, _ in hold])
         net.train()
         pred_sets = [{(s.start, s.end, s.type) for s in p} for p in pred]
-        prf = strict_prf(gold_hold, pred_sets, six)
-        return float(np.mean([f for _, _, f in prf.values()]))
+        return prf(gold_hold, pred_sets, six)["macro"]["f"]
 
     def batches(rows):
         order = sorted(range(len(rows)), key=lambda i: len(rows[i][1]) + random.random() * 8)
