@@ -209,26 +209,32 @@ class CRF(nn.Module):
     @torch.no_grad()
     def decode(self, em: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
         """Viterbi paths, one list of tag ids per sequence."""
-        trans, start, end = self._params()
-        b, t, n = em.shape
-        score = start.unsqueeze(0) + em[:, 0]
-        back = torch.zeros(b, t, n, dtype=torch.long)
-        mask = torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
-        for i in range(1, t):
-            best, idx = (score.unsqueeze(2) + trans.unsqueeze(0)).max(dim=1)
-            score = torch.where(mask[:, i : i + 1], best + em[:, i], score)
-            back[:, i] = idx
-        last = (score + end.unsqueeze(0)).argmax(dim=1)
-        paths: list[list[int]] = []
-        back_np = back.numpy()
-        for k in range(b):
-            tag = int(last[k])
-            path = [tag]
-            for i in range(int(lengths[k]) - 1, 0, -1):
-                tag = int(back_np[k, i, tag])
-                path.append(tag)
-            paths.append(path[::-1])
-        return paths
+        return viterbi(em, lengths, *self._params())
+
+
+@torch.no_grad()
+def viterbi(em: torch.Tensor, lengths: torch.Tensor, trans: torch.Tensor, start: torch.Tensor,
+            end: torch.Tensor) -> list[list[int]]:
+    """Best tag paths under emissions [B, T, n] and (masked) transition, start and end scores."""
+    b, t, n = em.shape
+    score = start.unsqueeze(0) + em[:, 0]
+    back = torch.zeros(b, t, n, dtype=torch.long)
+    mask = torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
+    for i in range(1, t):
+        best, idx = (score.unsqueeze(2) + trans.unsqueeze(0)).max(dim=1)
+        score = torch.where(mask[:, i : i + 1], best + em[:, i], score)
+        back[:, i] = idx
+    last = (score + end.unsqueeze(0)).argmax(dim=1)
+    paths: list[list[int]] = []
+    back_np = back.numpy()
+    for k in range(b):
+        tag = int(last[k])
+        path = [tag]
+        for i in range(int(lengths[k]) - 1, 0, -1):
+            tag = int(back_np[k, i, tag])
+            path.append(tag)
+        paths.append(path[::-1])
+    return paths
 
 
 def reverse_index(lengths: torch.Tensor, t: int) -> torch.Tensor:
@@ -296,12 +302,19 @@ class CharTagger(nn.Module):
         self.crf = CRF(tags)
 
     def encode(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, words: torch.Tensor,
-               feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """Contextual character states [B, T, 2*hidden] (shared with auxiliary heads in training)."""
+               feats: torch.Tensor, lengths: torch.Tensor,
+               lm_states: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
+        """Contextual character states [B, T, 2*hidden] (shared with auxiliary heads in training).
+
+        `lm_states` are this batch's LM states when an ensemble has already computed them with the
+        LM its members share.
+        """
         parts = [self.char_emb(chars), self.bigram_emb(bl), self.bigram_emb(br)]
         if self.word_emb is not None:
             parts.append(self.word_emb(words))
-        if self.lm is not None:
+        if lm_states is not None:
+            parts.extend(lm_states)
+        elif self.lm is not None:
             # frozen unless a training script unfroze it (train_ner.py --lm-finetune)
             tuned = self.lm.emb.weight.requires_grad
             with contextlib.nullcontext() if tuned else torch.no_grad():
@@ -314,8 +327,9 @@ class CharTagger(nn.Module):
         return self.dropout(h)
 
     def emissions(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, words: torch.Tensor,
-                  feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        return self.out(self.encode(chars, bl, br, words, feats, lengths))
+                  feats: torch.Tensor, lengths: torch.Tensor,
+                  lm_states: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
+        return self.out(self.encode(chars, bl, br, words, feats, lengths, lm_states))
 
     def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.crf.nll(em, tags, mask)
@@ -406,12 +420,49 @@ def batch_tensors(encoded: Sequence[Encoded]) -> tuple[torch.Tensor, ...]:
 
 # ---------------------------------------------------------------------- inference wrapper
 class NerModel:
-    """A trained tagger with its featurizer; `predict(texts)` gives entity spans per text."""
+    """One trained tagger, or an ensemble of taggers, with their featurizer; `predict(texts)` gives
+    entity spans per text.
 
-    def __init__(self, net: CharTagger, featurizer: Featurizer, *, batch_size: int = 64) -> None:
-        self.net = net.eval()
+    Why an ensemble: taggers trained from different seeds make different boundary mistakes, and
+    decoding with their averaged emission and transition scores (a product of the CRFs) removes many
+    of them, for the cost of one more small BiLSTM per member: the featurizing, the character LM
+    (when the members share it) and the Viterbi pass are done once.
+    """
+
+    def __init__(self, net: CharTagger | Sequence[CharTagger], featurizer: Featurizer, *,
+                 batch_size: int = 64) -> None:
+        self.nets = [net] if isinstance(net, CharTagger) else list(net)
+        if not self.nets:
+            raise ValueError("NerModel needs at least one tagger")
+        if any(n.tags != self.nets[0].tags for n in self.nets):
+            raise ResourceError("ensemble members were trained with different tag sets; retrain them "
+                                "with the same scripts/train_ner.py labels")
+        for n in self.nets:
+            n.eval()
         self.featurizer = featurizer
         self.batch_size = batch_size
+
+    @property
+    def net(self) -> CharTagger:
+        """The first (for a single model: the only) tagger."""
+        return self.nets[0]
+
+    def _shared_lm(self) -> CharLM | None:
+        lm = self.nets[0].lm
+        return lm if lm is not None and len(self.nets) > 1 and all(n.lm is lm for n in self.nets) else None
+
+    def scores(self, chars: torch.Tensor, bl: torch.Tensor, br: torch.Tensor, words: torch.Tensor,
+               feats: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        """Emissions and (transition, start, end) scores, averaged over the members."""
+        lm = self._shared_lm()
+        lm_states = lm(chars, lengths) if lm is not None else None
+        k = len(self.nets)
+        em = self.nets[0].emissions(chars, bl, br, words, feats, lengths, lm_states)
+        params = list(self.nets[0].crf._params())
+        for net in self.nets[1:]:
+            em = em + net.emissions(chars, bl, br, words, feats, lengths, lm_states)
+            params = [a + b for a, b in zip(params, net.crf._params())]
+        return (em / k if k > 1 else em), tuple(p / k for p in params) if k > 1 else tuple(params)
 
     def predict(self, texts: Sequence[str]) -> list[list[Span]]:
         pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
@@ -419,17 +470,18 @@ class NerModel:
             pieces.extend((k, s, e) for s, e in model_pieces(text))
         out: list[list[Span]] = [[] for _ in texts]
         order = sorted(range(len(pieces)), key=lambda p: pieces[p][2] - pieces[p][1])
+        tag_names = self.nets[0].tags
         for b0 in range(0, len(order), self.batch_size):
             idx = order[b0 : b0 + self.batch_size]
             enc = [self.featurizer.encode(texts[pieces[p][0]][pieces[p][1] : pieces[p][2]]) for p in idx]
             chars, bl, br, words, feats, lengths = batch_tensors(enc)
             with torch.inference_mode():
-                em = self.net.emissions(chars, bl, br, words, feats, lengths)
+                em, params = self.scores(chars, bl, br, words, feats, lengths)
                 probs = torch.softmax(em, dim=-1).numpy()
-                paths = self.net.decode(em, lengths)
+                paths = viterbi(em, lengths, *params)
             for row, p, path in zip(range(len(idx)), idx, paths):
                 k, s, e = pieces[p]
-                tags = [self.net.tags[t] for t in path]
+                tags = [tag_names[t] for t in path]
                 piece = texts[k][s:e]
                 for a, b, label in tags_to_spans(tags):
                     etype = LABEL_TO_TYPE.get(label)
@@ -447,28 +499,52 @@ class NerModel:
             spans.sort(key=lambda x: (x.start, x.end))
         return out
 
+    # ------------------------------------------------------------------ ensembles
+    @classmethod
+    def combine(cls, models: Sequence["NerModel"]) -> "NerModel":
+        """One ensemble of several trained models; they must read the same features."""
+        first = models[0].featurizer
+        for m in models[1:]:
+            f = m.featurizer
+            same_lexicon = (f.lexicon is None) == (first.lexicon is None) and (
+                f.lexicon is None or f.lexicon.entries == first.lexicon.entries)
+            if not (f.vocab == first.vocab and f.n_buckets == first.n_buckets and same_lexicon
+                    and f.use_segmentation == first.use_segmentation):
+                raise ResourceError("cannot combine NER models that read different features (vocabulary, "
+                                    "buckets, lexicon or segmentation); train the members with the same "
+                                    "scripts/train_ner.py options and character LM")
+        nets = [n for m in models for n in m.nets]
+        lm0 = nets[0].lm
+        if lm0 is not None and all(n.lm is not None and _same_state(n.lm, lm0) for n in nets):
+            for n in nets:
+                n.lm = lm0  # one LM pass serves every member
+        return cls(nets, first, batch_size=models[0].batch_size)
+
     # ------------------------------------------------------------------ persistence
     def save(self, path: Path, extra: dict | None = None) -> None:
+        """One file for the whole ensemble; a shared LM is stored once."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        state = {k: v.half() if v.dtype == torch.float32 and "emb" in k else v
-                 for k, v in self.net.state_dict().items()}
-        torch.save({"state": state, "tags": self.net.tags, "vocab": self.featurizer.vocab,
+        shared = self._shared_lm()
+
+        def compact(net: CharTagger) -> dict[str, torch.Tensor]:
+            return {k: v.half() if v.dtype == torch.float32 and "emb" in k else v
+                    for k, v in net.state_dict().items() if not (shared is not None and k.startswith("lm."))}
+
+        torch.save({"members": [{"state": compact(n), "dims": _dims(n)} for n in self.nets],
+                    "lm_state": {k: v.half() if "emb" in k else v for k, v in shared.state_dict().items()}
+                    if shared is not None else None,
+                    "tags": self.nets[0].tags, "vocab": self.featurizer.vocab,
                     "n_buckets": self.featurizer.n_buckets,
                     "use_lexicon": self.featurizer.lexicon is not None,
                     # the lexicons as trained on, so later edits of models/zh_*.tsv (which the rules
                     # read) cannot shift the features under the trained weights
                     "lexicon": self.featurizer.lexicon.entries if self.featurizer.lexicon else None,
                     "use_segmentation": self.featurizer.use_segmentation,
-                    "dims": self.dims, "meta": extra or {}}, path)
+                    "meta": extra or {}}, path)
 
     @property
     def dims(self) -> dict[str, int]:
-        n = self.net
-        return {"char_dim": n.char_emb.embedding_dim, "bigram_dim": n.bigram_emb.embedding_dim,
-                "word_dim": n.word_emb.embedding_dim if n.word_emb is not None else 0,
-                "hidden": n.lstm.hidden_size,
-                "lm_char_dim": n.lm.emb.embedding_dim if n.lm is not None else 0,
-                "lm_hidden": n.lm.fwd.hidden_size if n.lm is not None else 0}
+        return _dims(self.nets[0])
 
     @classmethod
     def load(cls, path: Path, *, lexicon: Lexicon | None = None) -> "NerModel":
@@ -483,10 +559,36 @@ class NerModel:
             lex = lexicon or (Lexicon(saved) if saved else default_lexicon())
         feat = Featurizer(blob["vocab"], blob["n_buckets"], lexicon=lex,
                           use_segmentation=blob["use_segmentation"])
-        net = CharTagger(len(blob["vocab"]), blob["n_buckets"], feat.n_feats, blob["tags"], dropout=0.0,
-                         **blob["dims"])
-        net.load_state_dict({k: v.float() for k, v in blob["state"].items()})
-        return cls(net, feat)
+        # files written before ensembles hold one tagger under "state" / "dims"
+        members = blob.get("members") or [{"state": blob["state"], "dims": blob["dims"]}]
+        shared_lm = None
+        nets = []
+        for m in members:
+            net = CharTagger(len(blob["vocab"]), blob["n_buckets"], feat.n_feats, blob["tags"], dropout=0.0,
+                             **m["dims"])
+            state = {k: v.float() for k, v in m["state"].items()}
+            if blob.get("lm_state") is not None:
+                if shared_lm is None:
+                    net.lm.load_state_dict({k: v.float() for k, v in blob["lm_state"].items()})
+                    shared_lm = net.lm
+                net.lm = shared_lm
+                state.update({f"lm.{k}": v for k, v in shared_lm.state_dict().items()})
+            net.load_state_dict(state)
+            nets.append(net)
+        return cls(nets, feat)
+
+
+def _dims(net: CharTagger) -> dict[str, int]:
+    return {"char_dim": net.char_emb.embedding_dim, "bigram_dim": net.bigram_emb.embedding_dim,
+            "word_dim": net.word_emb.embedding_dim if net.word_emb is not None else 0,
+            "hidden": net.lstm.hidden_size,
+            "lm_char_dim": net.lm.emb.embedding_dim if net.lm is not None else 0,
+            "lm_hidden": net.lm.fwd.hidden_size if net.lm is not None else 0}
+
+
+def _same_state(a: nn.Module, b: nn.Module) -> bool:
+    sa, sb = a.state_dict(), b.state_dict()
+    return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
 
 
 @lru_cache(maxsize=4)

@@ -124,7 +124,10 @@ def main() -> None:
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--holdout", type=float, default=0.06)
     ap.add_argument("--patience", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--seed", type=int, default=13, help="initialisation, batch order, People's Daily sample")
+    ap.add_argument("--split-seed", type=int, default=13,
+                    help="shuffle that picks the held-out slice; keep it fixed so that ensemble members "
+                         "trained with different --seed share one held-out slice (scripts/eval_ner.py)")
     ap.add_argument("--limit", type=int, default=0, help="use only this many train sentences (smoke tests)")
     args = ap.parse_args()
 
@@ -138,7 +141,7 @@ def main() -> None:
     if not train_path.exists():
         raise SystemExit(f"{train_path} not found; pass --data-dir or set GOVPIPE_DATA")
     data = read_cluener(train_path)
-    random.Random(args.seed).shuffle(data)
+    random.Random(args.split_seed).shuffle(data)
     n_hold = int(len(data) * args.holdout)
     hold, train = data[:n_hold], data[n_hold:]
     if args.limit:

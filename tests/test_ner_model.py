@@ -175,3 +175,56 @@ def test_bundled_model_tags_government_news() -> None:
     text = "公司负责人介绍了项目情况。\n孙建业表示，项目将于年底投产。"
     persons = [text[s.start : s.end] for s in model.predict([text])[0] if s.type == "person"]
     assert persons == ["孙建业"]
+
+
+def _tiny_lm_tagger(vocab: dict[str, int], seed: int, lm: CharLM | None = None) -> CharTagger:
+    torch.manual_seed(seed)
+    net = CharTagger(len(vocab), 64, 0, tag_set(("name",)), char_dim=8, bigram_dim=4, hidden=8,
+                     lm_char_dim=8, lm_hidden=6, dropout=0.0)
+    if lm is not None:
+        net.lm.load_state_dict(lm.state_dict())
+    with torch.no_grad():
+        net.out.bias[1 + seed % 4] += 3.0  # members that disagree
+    return net
+
+
+def test_ensemble_averages_members_and_round_trips(tmp_path) -> None:
+    """Two copies of one tagger decode as that tagger; an ensemble of different members saves its
+    shared LM once and predicts the same after loading."""
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for ch in "副市长郑川出席会议":
+        vocab.setdefault(ch, len(vocab))
+    feat = Featurizer(vocab, 64, lexicon=None, use_segmentation=False)
+    text = ["副市长郑川出席会议。郑川表示"]
+    a = _tiny_lm_tagger(vocab, 0)
+    single = NerModel(a, feat).predict(text)[0]
+    twice = NerModel.combine([NerModel(a, feat), NerModel(a, feat)]).predict(text)[0]
+    assert single and [(s.start, s.end) for s in twice] == [(s.start, s.end) for s in single]
+    assert [s.score for s in twice] == pytest.approx([s.score for s in single])
+
+    b = _tiny_lm_tagger(vocab, 1, lm=a.lm)
+    ens = NerModel.combine([NerModel(a, feat), NerModel(b, feat)])
+    assert ens.nets[1].lm is ens.nets[0].lm
+    chars, bl, br, words, f, lengths = batch_tensors([feat.encode(text[0])])
+    with torch.no_grad():
+        em, (trans, _, _) = ens.scores(chars, bl, br, words, f, lengths)
+        mean = (a.emissions(chars, bl, br, words, f, lengths) + b.emissions(chars, bl, br, words, f, lengths)) / 2
+    assert torch.allclose(em, mean, atol=1e-5)
+    assert torch.allclose(trans, (a.crf._params()[0] + b.crf._params()[0]) / 2)
+    ens.save(tmp_path / "ens.pt")
+    blob = torch.load(tmp_path / "ens.pt", weights_only=True)
+    assert blob["lm_state"] is not None and not any(k.startswith("lm.") for m in blob["members"] for k in m["state"])
+    loaded = NerModel.load(tmp_path / "ens.pt")
+    assert len(loaded.nets) == 2 and loaded.nets[1].lm is loaded.nets[0].lm
+    assert [(s.start, s.end, s.type) for s in loaded.predict(text)[0]] == [(s.start, s.end, s.type) for s in ens.predict(text)[0]]
+
+
+def test_combine_refuses_members_with_other_features() -> None:
+    from pipeline.errors import ResourceError
+
+    vocab = {"<pad>": 0, "<unk>": 1, "郑": 2, "川": 3}
+    a = NerModel(_tiny_lm_tagger(vocab, 0), Featurizer(vocab, 64, lexicon=None, use_segmentation=False))
+    other = dict(vocab, 市=4)
+    b = NerModel(_tiny_lm_tagger(other, 1), Featurizer(other, 64, lexicon=None, use_segmentation=False))
+    with pytest.raises(ResourceError, match="different features"):
+        NerModel.combine([a, b])
