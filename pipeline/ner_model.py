@@ -593,7 +593,8 @@ def _same_state(a: nn.Module, b: nn.Module) -> bool:
 
 @lru_cache(maxsize=4)
 def load_default_model(use_lexicon_features: bool = True) -> NerModel:
-    """The bundled model (models/ner/…), loaded once per process.
+    """The bundled model (models/ner/…), loaded once per process: an ensemble of taggers trained
+    with different seeds (scripts/combine_ner.py), read as one model.
 
     With `use_lexicon_features=False` the model trained without lexicon features is used, so the
     `use_lexicon` option of the stage switches the register knowledge off everywhere.

@@ -6,7 +6,11 @@ CLUENER dev is never read here: the epoch to keep is chosen on a held-out slice 
 its labels (ORG not split, LOC without addresses) do not match CLUENER's and must not overwrite them.
 
     python scripts/pretrain_charlm.py --minutes 32          # models/ner/charlm.pt (unlabelled text)
-    python scripts/train_ner.py --dropout 0.4 --extra-pd 8000 --minutes 17   # bundled model (reads the LM)
+    # the bundled model: three seeds of one recipe (one core each), combined into one ensemble file
+    python scripts/train_ner.py --dropout 0.4 --extra-pd 8000 --minutes 17 --seed 13 --out /tmp/ner_s13.pt
+    python scripts/train_ner.py --dropout 0.4 --extra-pd 8000 --minutes 17 --seed 14 --out /tmp/ner_s14.pt
+    python scripts/train_ner.py --dropout 0.4 --extra-pd 8000 --minutes 17 --seed 15 --out /tmp/ner_s15.pt
+    python scripts/combine_ner.py /tmp/ner_s13.pt /tmp/ner_s14.pt /tmp/ner_s15.pt --out models/ner/cluener_bilstm_crf.pt
     python scripts/train_ner.py --no-lexicon --minutes 25 --out models/ner/cluener_bilstm_crf_nolex.pt
 
 Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time or after `--patience`

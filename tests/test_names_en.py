@@ -126,8 +126,14 @@ def test_place_and_company_words_end_a_name_and_context_is_needed_to_respell() -
     assert [n.surface for n in find_names("the District Yingyang River and Jing Macao Technology")] == []
     source = "开州区映阳河水位上涨。"
     assert _fixes("The District Yingyang rose.", source) == []
-    # A surname written by another reading of its character is left alone without a person context.
-    assert _fixes("The villager Bo Lixiang sang.", "邻村村民柏丽香演唱。") == []
+    # A surname written by another reading of its character is left alone without a person context
+    # (no source, or a source where 柏 is the first character of 柏林, Berlin) ...
+    assert _fixes("The villager Bo Lixiang sang.") == []
+    assert _fixes("Bo Lixiang sang.", "柏林合唱团演唱。") == []
+    # ... and respelled when the source names the person: 柏 as a surname reads Bai.
+    assert _fixes("The villager Bo Lixiang sang.", "邻村村民柏丽香演唱。") == [
+        ("Bo Lixiang", "Bai Lixiang", "name.surname", 0.9)
+    ]
 
 
 def test_compound_surnames_written_as_two_words() -> None:
