@@ -228,3 +228,20 @@ def test_combine_refuses_members_with_other_features() -> None:
     b = NerModel(_tiny_lm_tagger(other, 1), Featurizer(other, 64, lexicon=None, use_segmentation=False))
     with pytest.raises(ResourceError, match="different features"):
         NerModel.combine([a, b])
+
+
+def test_unpacked_bilstm_equals_packed_at_valid_positions() -> None:
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    from pipeline.ner_model import bilstm
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(5, 4, batch_first=True, bidirectional=True)
+    x = torch.randn(3, 7, 5)
+    lengths = torch.tensor([7, 4, 2])
+    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    ref = pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=7)[0]
+    out = bilstm(lstm, x, lengths)
+    for k, n in enumerate(lengths.tolist()):
+        assert torch.allclose(out[k, :n], ref[k, :n], atol=1e-6)
+    assert not torch.allclose(out[1, :4, 4:], lstm(x)[0][1, :4, 4:], atol=1e-3)  # the naive padded call differs
