@@ -11,7 +11,8 @@ its labels (ORG not split, LOC without addresses) do not match CLUENER's and mus
     python scripts/train_ner.py --dropout 0.4 --extra-pd 8000 --minutes 17 --seed 14 --out /tmp/ner_s14.pt
     python scripts/train_ner.py --dropout 0.4 --extra-pd 8000 --minutes 17 --seed 15 --out /tmp/ner_s15.pt
     python scripts/combine_ner.py /tmp/ner_s13.pt /tmp/ner_s14.pt /tmp/ner_s15.pt --out models/ner/cluener_bilstm_crf.pt
-    python scripts/train_ner.py --no-lexicon --minutes 25 --out models/ner/cluener_bilstm_crf_nolex.pt
+    # the ablation model: the same three seeds with --no-lexicon --minutes 15, combined into
+    # models/ner/cluener_bilstm_crf_nolex.pt
 
 Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time or after `--patience`
 epochs without a better held-out score, and keeps the best held-out epoch.
