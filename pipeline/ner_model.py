@@ -465,13 +465,15 @@ class NerModel:
         """Emissions and (transition, start, end) scores, averaged over the members."""
         lm = self._shared_lm()
         lm_states = lm(chars, lengths) if lm is not None else None
-        k = len(self.nets)
         em = self.nets[0].emissions(chars, bl, br, words, feats, lengths, lm_states)
-        params = list(self.nets[0].crf._params())
+        params = self.nets[0].crf._params()
+        if len(self.nets) == 1:
+            return em, params
         for net in self.nets[1:]:
             em = em + net.emissions(chars, bl, br, words, feats, lengths, lm_states)
-            params = [a + b for a, b in zip(params, net.crf._params())]
-        return (em / k if k > 1 else em), tuple(p / k for p in params) if k > 1 else tuple(params)
+            params = tuple(a + b for a, b in zip(params, net.crf._params()))
+        k = len(self.nets)
+        return em / k, tuple(p / k for p in params)
 
     def predict(self, texts: Sequence[str]) -> list[list[Span]]:
         pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
