@@ -479,7 +479,10 @@ class NerModel:
         k = len(self.nets)
         return em / k, tuple(p / k for p in params)
 
-    def predict(self, texts: Sequence[str]) -> list[list[Span]]:
+    def predict(self, texts: Sequence[str], *, all_labels: bool = False) -> list[list[Span]]:
+        """Entity spans per text, typed as the contract's six types; with `all_labels`, every span the
+        model decodes, typed with its CLUENER label (book, game, ... too), which is what a teacher
+        needs to label text for another tagger (`scripts/train_ner.py --pseudo`)."""
         pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
         for k, text in enumerate(texts):
             pieces.extend((k, s, e) for s, e in model_pieces(text))
@@ -499,7 +502,7 @@ class NerModel:
                 tags = [tag_names[t] for t in path]
                 piece = texts[k][s:e]
                 for a, b, label in tags_to_spans(tags):
-                    etype = LABEL_TO_TYPE.get(label)
+                    etype = label if all_labels else LABEL_TO_TYPE.get(label)
                     if etype is None:
                         continue
                     while a < b and piece[a].isspace():  # an entity never starts or ends in a space

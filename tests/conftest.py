@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
+from types import ModuleType
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,15 @@ def needs_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"benchmark data {path} is absent (it ships beside the repo in CI, not with it)")
     return path
+
+
+def load_script(name: str) -> ModuleType:
+    """A script from scripts/ as a module (scripts import their siblings, so that folder goes on the path)."""
+    scripts = str(ROOT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -174,16 +174,11 @@ def test_literal_title_needs_a_title_position():
 
 def test_eval_script_on_a_tiny_wmt_folder(tmp_path):
     """scripts/eval_cleanup.py's WMT and MQM parts on two hand-written lines (no benchmark data)."""
-    import importlib.util
     import json
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("eval_cleanup", root / "scripts" / "eval_cleanup.py")
-    ev = importlib.util.module_from_spec(spec)
-    sys.modules["eval_cleanup"] = ev
-    spec.loader.exec_module(ev)
+    from conftest import load_script
+
+    ev = load_script("eval_cleanup")
 
     wmt = tmp_path / "wmt"
     wmt.mkdir()

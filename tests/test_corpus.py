@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 
 
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_script("build_corpus_gold")
-ev = _load_script("evaluate_corpus")
+build = load_script("build_corpus_gold")
+ev = load_script("evaluate_corpus")
 
 
 def _jsonl(path: Path) -> list[dict]:

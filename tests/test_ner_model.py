@@ -93,14 +93,14 @@ def test_chunk_text_covers_and_bounds() -> None:
 
 def test_tiny_model_learns_a_pattern() -> None:
     torch.manual_seed(0)
-    tags = tag_set(("name", "position"))
+    tags = tag_set(("name", "position", "game"))
     vocab = {"<pad>": 0, "<unk>": 1}
     texts = ["副市长郑川出席", "副市长王芳出席", "副市长李强出席"]
     for ch in "".join(texts):
         vocab.setdefault(ch, len(vocab))
     feat = Featurizer(vocab, 256, lexicon=None, use_segmentation=False)
     net = CharTagger(len(vocab), 256, feat.n_feats, tags, char_dim=16, bigram_dim=8, hidden=16, dropout=0.0)
-    gold_tags = ["B-position", "I-position", "E-position", "B-name", "E-name", "O", "O"]
+    gold_tags = ["B-position", "I-position", "E-position", "B-name", "E-name", "B-game", "E-game"]
     gold = torch.tensor([[tags.index(t) for t in gold_tags]] * 3)
     opt = torch.optim.Adam(net.parameters(), lr=0.05)
     chars, bl, br, words, f, lengths = batch_tensors([feat.encode(t) for t in texts])
@@ -110,8 +110,12 @@ def test_tiny_model_learns_a_pattern() -> None:
         opt.zero_grad()
         loss.backward()
         opt.step()
-    spans = NerModel(net, feat).predict(["副市长王芳出席"])[0]
+    model = NerModel(net, feat)
+    spans = model.predict(["副市长王芳出席"])[0]
     assert {(s.start, s.end, s.type) for s in spans} == {(0, 3, "title"), (3, 5, "person")}
+    # a teacher for self-training keeps CLUENER's own labels, those outside the contract too
+    raw = model.predict(["副市长王芳出席"], all_labels=True)[0]
+    assert {(s.start, s.end, s.type) for s in raw} == {(0, 3, "position"), (3, 5, "name"), (5, 7, "game")}
 
 
 def test_model_pieces_are_stripped_lines() -> None:
@@ -245,3 +249,17 @@ def test_unpacked_bilstm_equals_packed_at_valid_positions() -> None:
     for k, n in enumerate(lengths.tolist()):
         assert torch.allclose(out[k, :n], ref[k, :n], atol=1e-6)
     assert not torch.allclose(out[1, :4, 4:], lstm(x)[0][1, :4, 4:], atol=1e-3)  # the naive padded call differs
+
+
+@pytest.mark.skipif(not (MODELS_DIR / DEFAULT_MODEL).exists(), reason="bundled NER model not built")
+def test_teacher_labels_for_self_training() -> None:
+    """scripts/train_ner.py --pseudo: the teacher's spans keep CLUENER's labels and exact offsets."""
+    from conftest import load_script
+
+    train_ner = load_script("train_ner")
+    text = "国务院副总理刘国中在北京出席会议。"
+    [(labelled_text, spans)] = train_ner.label_with_teacher(MODELS_DIR / DEFAULT_MODEL, [text])
+    assert labelled_text == text
+    found = {(text[s:e], label) for s, e, label in spans}
+    assert ("刘国中", "name") in found and ("北京", "address") in found
+    assert train_ner.label_with_teacher(MODELS_DIR / DEFAULT_MODEL, []) == []
