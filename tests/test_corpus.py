@@ -99,6 +99,7 @@ def test_officials_are_grounded_in_the_text(gold, inputs):
             if g["lang"] == "zh":
                 simplified = {ev.title_key(p) for p in persons if p}
                 assert ev.title_key(off["zh"]) in simplified, (g["id"], off)
+                assert ev.title_key(off["zh"]) in ev.title_key(text), (g["id"], off)
                 assert {ev.title_key(t) for t in off["titles"]} <= {ev.title_key(t) for t in titles}, (g["id"], off)
             else:
                 assert off["name"] in persons, (g["id"], off)
