@@ -9,17 +9,22 @@ Each character is tagged B/M/E/S (begin, middle, end of a word, single-character
 - three dilated, residual 1-D convolutions (receptive field of 9 characters, bigrams add one each side).
 Decoding is Viterbi over the log-probabilities with the BMES constraints (B/M are followed by M/E,
 E/S by B/S). Convolutions instead of an LSTM because they batch well on one CPU core.
+
+Inference is numpy only (`ConvTagger`); the torch network that trains the weights is
+`pipeline.cws_train.TaggerNet`. Importing torch costs 1.1-1.5 s, as long as segmenting 100k
+characters, and every `govpipe segment --mode accurate` process paid it; the numpy forward pass is a
+few matrix products over the same weights and gives the same tags (a test compares the two).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
-import torch
-from torch import nn
 
 from .cws_dict import load_frequency_dict
 from .cws_text import fold_width
@@ -101,57 +106,58 @@ class Featurizer:
         return feats
 
 
-class TaggerNet(nn.Module):
-    """Embeddings -> projection -> residual dilated convolutions -> BMES scores."""
+class ConvTagger:
+    """The tagger's forward pass in numpy, over the weights `pipeline.cws_train.TaggerNet` trains
+    (same parameter names): embeddings -> projection -> residual dilated convolutions -> BMES scores.
 
-    def __init__(
-        self,
-        n_chars: int,
-        n_bigrams: int,
-        char_dim: int = 64,
-        bigram_dim: int = 48,
-        dict_dim: int = 16,
-        hidden: int = 192,
-        dilations: Sequence[int] = (1, 2, 1),
-        dropout: float = 0.2,
-        n_standards: int = 1,
-    ) -> None:
-        super().__init__()
-        self.hparams = dict(
-            n_chars=n_chars, n_bigrams=n_bigrams, char_dim=char_dim, bigram_dim=bigram_dim,
-            dict_dim=dict_dim, hidden=hidden, dilations=list(dilations), dropout=dropout,
-            n_standards=n_standards,
-        )
-        self.uni = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
-        self.bi = nn.Embedding(n_bigrams, bigram_dim, padding_idx=PAD)
-        self.dict_emb = nn.ModuleList(nn.Embedding(MAX_DICT_LEN + 1, dict_dim) for _ in range(3))
-        self.drop = nn.Dropout(dropout)
-        self.proj = nn.Linear(char_dim + 2 * bigram_dim + 3 * dict_dim, hidden)
-        self.convs = nn.ModuleList(
-            nn.Conv1d(hidden, hidden, 3, padding=d, dilation=d) for d in dilations
-        )
-        # One model for several standards (multi-criteria learning): the encoder is shared, each
-        # standard adds its own vector to the input projection and has its own output layer.
-        self.standard_emb = nn.Embedding(n_standards, hidden)
-        self.out = nn.Linear(hidden, len(TAGS) * n_standards)
+    A convolution of width 3 and dilation d is one matrix product per layer: the three kernel
+    taps are stacked into one (hidden, 3 x hidden) matrix, and the outputs for positions t-d, t and
+    t+d are added, shifted, afterwards (shifting outputs avoids copying inputs into a wider array).
+    """
 
-    def forward(self, feats: torch.Tensor, standard: int = 0) -> torch.Tensor:
+    def __init__(self, state: Mapping[str, np.ndarray], hparams: Mapping) -> None:
+        f32 = {k: np.asarray(v, dtype=np.float32) for k, v in state.items()}
+        self.hparams = dict(hparams)
+        self.tables = [f32["uni.weight"], f32["bi.weight"], f32["bi.weight"]] + [
+            f32[f"dict_emb.{k}.weight"] for k in range(3)]
+        self.proj = np.ascontiguousarray(f32["proj.weight"].T)
+        self.proj_bias = f32["proj.bias"]
+        self.standard_vec = f32["standard_emb.weight"]
+        self.convs = []
+        for k, d in enumerate(self.hparams["dilations"]):
+            w = f32[f"convs.{k}.weight"]  # (out, in, 3), torch's Conv1d layout
+            taps = np.concatenate([w[:, :, j].T for j in range(3)], axis=1)
+            self.convs.append((int(d), np.ascontiguousarray(taps), f32[f"convs.{k}.bias"]))
+        self.out = f32["out.weight"]
+        self.out_bias = f32["out.bias"]
+
+    def __call__(self, feats: np.ndarray, standard: int = 0) -> np.ndarray:
         """feats (B, L, 6) -> logits (B, L, 4) for the standard with index `standard`."""
-        mask = (feats[:, :, 0] != PAD).unsqueeze(1).to(torch.float32)
-        x = torch.cat(
-            [self.uni(feats[:, :, 0]), self.bi(feats[:, :, 1]), self.bi(feats[:, :, 2])]
-            + [emb(feats[:, :, 3 + k]) for k, emb in enumerate(self.dict_emb)],
-            dim=-1,
-        )
-        h = torch.relu(self.proj(self.drop(x)) + self.standard_emb.weight[standard])
-        h = h.transpose(1, 2) * mask
-        for conv in self.convs:
-            h = (h + self.drop(torch.relu(conv(h)))) * mask
+        b, length, _ = feats.shape
+        flat = feats.reshape(b * length, 6)
+        mask = (flat[:, 0] != PAD)[:, None].astype(np.float32)
+        x = np.concatenate([table[flat[:, k]] for k, table in enumerate(self.tables)], axis=1)
+        h = x @ self.proj
+        h += self.proj_bias + self.standard_vec[standard]
+        np.maximum(h, 0, out=h)
+        h *= mask
+        hidden = h.shape[1]
+        for d, taps, bias in self.convs:
+            p = (h @ taps).reshape(b, length, 3 * hidden)
+            y = p[:, :, hidden : 2 * hidden] + bias
+            if d < length:
+                y[:, d:] += p[:, : length - d, :hidden]
+                y[:, : length - d] += p[:, d:, 2 * hidden :]
+            np.maximum(y, 0, out=y)
+            h = (h + y.reshape(b * length, hidden)) * mask
         n = len(TAGS)
-        return nn.functional.linear(
-            h.transpose(1, 2), self.out.weight[standard * n : (standard + 1) * n],
-            self.out.bias[standard * n : (standard + 1) * n],
-        )
+        rows = slice(standard * n, (standard + 1) * n)
+        return (h @ self.out[rows].T + self.out_bias[rows]).reshape(b, length, n)
+
+
+def log_softmax(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def viterbi(logprobs: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
@@ -226,9 +232,9 @@ class Tagger:
     """A trained tagger ready to segment: featurize, batch by length, score, decode."""
 
     def __init__(
-        self, net: TaggerNet, featurizer: Featurizer, standard_index: int = 0, batch_chars: int = 8192
+        self, net: ConvTagger, featurizer: Featurizer, standard_index: int = 0, batch_chars: int = 8192
     ) -> None:
-        self.net = net.eval()
+        self.net = net
         self.featurizer = featurizer
         self.standard_index = standard_index
         self.batch_chars = batch_chars
@@ -253,46 +259,41 @@ class Tagger:
         order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
         result: list[np.ndarray] = [np.zeros(0, dtype=np.int8)] * len(pieces)
         i = 0
-        with torch.inference_mode():
-            while i < len(order):
-                # Ascending lengths: grow the batch while (rows x longest row) stays within budget.
-                size = 1
-                while i + size < len(order) and (size + 1) * len(pieces[order[i + size]]) <= self.batch_chars:
-                    size += 1
-                idx = order[i : i + size]
-                i += size
-                lengths = [len(pieces[j]) for j in idx]
-                max_len = max(lengths)
-                if max_len == 0:
-                    continue
-                batch = np.zeros((len(idx), max_len, 6), dtype=np.int64)
-                for r, j in enumerate(idx):
-                    batch[r, : lengths[r]] = feats[j]
-                logits = self.net(torch.from_numpy(batch), self.standard_index)
-                logprobs = torch.log_softmax(logits, dim=-1).numpy()
-                for j, path in zip(idx, viterbi(logprobs, lengths)):
-                    result[j] = path
+        while i < len(order):
+            # Ascending lengths: grow the batch while (rows x longest row) stays within budget.
+            size = 1
+            while i + size < len(order) and (size + 1) * len(pieces[order[i + size]]) <= self.batch_chars:
+                size += 1
+            idx = order[i : i + size]
+            i += size
+            lengths = [len(pieces[j]) for j in idx]
+            max_len = max(lengths)
+            if max_len == 0:
+                continue
+            batch = np.zeros((len(idx), max_len, 6), dtype=np.int64)
+            for r, j in enumerate(idx):
+                batch[r, : lengths[r]] = feats[j]
+            logprobs = log_softmax(self.net(batch, self.standard_index))
+            for j, path in zip(idx, viterbi(logprobs, lengths)):
+                result[j] = path
         return result
 
 
-def save_tagger(
-    path: str, net: TaggerNet, featurizer: Featurizer, standards: list[str], info: dict
-) -> None:
-    """Weights in fp16 (halves the file; no measurable effect on F1) plus vocabularies.
-
-    The vocabularies are stored as one newline-joined string each: torch's safe (weights-only)
-    unpickler reads a list of 150k short strings in 0.4-0.8 s, one string in 15 ms, and
-    the load is paid by every process that segments (text lines never contain a newline).
-    """
-    state = {k: v.half() if v.is_floating_point() else v for k, v in net.state_dict().items()}
-    torch.save(
-        {"hparams": net.hparams, "state": state, "chars": "\n".join(featurizer.chars),
-         "bigrams": "\n".join(featurizer.bigrams), "standards": standards, "info": info},
-        path,
-    )
+def save_tagger(path: str | Path, state: Mapping[str, np.ndarray], hparams: Mapping,
+                featurizer: Featurizer, standards: list[str], info: dict) -> None:
+    """One .npz file, read without torch: weights in fp16 (halves the file; no measurable effect on
+    F1), the vocabularies as one newline-joined UTF-8 string each (one array instead of 150k
+    strings: loading stays a few milliseconds), hyperparameters and training record as JSON."""
+    arrays = {f"w:{k}": np.asarray(v, dtype=np.float16) for k, v in state.items()}
+    for key, value in (("chars", "\n".join(featurizer.chars)), ("bigrams", "\n".join(featurizer.bigrams)),
+                       ("hparams", json.dumps(dict(hparams))), ("standards", json.dumps(standards)),
+                       ("info", json.dumps(info, ensure_ascii=False))):
+        arrays[key] = np.frombuffer(value.encode("utf-8"), dtype=np.uint8)
+    with open(path, "wb") as f:  # a file object: np.savez would append .npz to other names
+        np.savez(f, **arrays)
 
 
-TAGGER_FILES = ("cws/tagger_{standard}.pt", "cws/tagger_joint.pt")
+TAGGER_FILES = ("cws/tagger_{standard}.npz", "cws/tagger_joint.npz")
 
 
 def tagger_path(standard: str) -> str:
@@ -305,20 +306,20 @@ def tagger_path(standard: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_net(name: str) -> tuple[TaggerNet, list[str], list[str], list[str]]:
+def load_net(name: str) -> tuple[ConvTagger, list[str], list[str], list[str]]:
     """Network, characters, bigrams and standards of a model file (shared by its standards)."""
     path = resource_path(name)
     try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-        net = TaggerNet(**blob["hparams"])
-        net.load_state_dict({k: v.float() for k, v in blob["state"].items()})
-    except (OSError, RuntimeError, KeyError, TypeError) as exc:
+        with np.load(path, allow_pickle=False) as blob:
+            text = {k: bytes(blob[k]).decode("utf-8") for k in ("chars", "bigrams", "hparams", "standards")}
+            state = {k[2:]: blob[k] for k in blob.files if k.startswith("w:")}
+        net = ConvTagger(state, json.loads(text["hparams"]))
+    except (OSError, ValueError, KeyError) as exc:
         raise ResourceError(
             f"cannot load the segmentation model {path}: {exc}; rebuild it with "
             "`python scripts/train_cws.py tagger` (see docs/results_cws.md)"
         ) from exc
-    chars, bigrams = (v.split("\n") if isinstance(v, str) else v for v in (blob["chars"], blob["bigrams"]))
-    return net.eval(), chars, bigrams, blob["standards"]
+    return net, text["chars"].split("\n"), text["bigrams"].split("\n"), json.loads(text["standards"])
 
 
 @lru_cache(maxsize=4)

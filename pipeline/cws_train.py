@@ -21,10 +21,74 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .cws_model import BOS, EOS, PAD, Featurizer, Tagger, TaggerNet, save_tagger
+from torch import nn
+
+from .cws_model import BOS, EOS, MAX_DICT_LEN, PAD, TAGS, ConvTagger, Featurizer, Tagger, save_tagger
 from .cws_text import STANDARD_DATA, read_segmented, read_word_list, score_segmentation, split_train_dev
 
 _PUNCT_CUT = frozenset("。！？；，：、!?;,:")
+
+
+class TaggerNet(nn.Module):
+    """The accurate-mode tagger as trained: embeddings -> projection (+ a per-standard vector) ->
+    residual dilated convolutions -> per-standard BMES scores. Segmenting runs the same weights in
+    numpy (`pipeline.cws_model.ConvTagger`), so torch is needed only here."""
+
+    def __init__(
+        self,
+        n_chars: int,
+        n_bigrams: int,
+        char_dim: int = 64,
+        bigram_dim: int = 48,
+        dict_dim: int = 16,
+        hidden: int = 192,
+        dilations: tuple[int, ...] = (1, 2, 1),
+        dropout: float = 0.2,
+        n_standards: int = 1,
+    ) -> None:
+        super().__init__()
+        self.hparams = dict(
+            n_chars=n_chars, n_bigrams=n_bigrams, char_dim=char_dim, bigram_dim=bigram_dim,
+            dict_dim=dict_dim, hidden=hidden, dilations=list(dilations), dropout=dropout,
+            n_standards=n_standards,
+        )
+        self.uni = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
+        self.bi = nn.Embedding(n_bigrams, bigram_dim, padding_idx=PAD)
+        self.dict_emb = nn.ModuleList(nn.Embedding(MAX_DICT_LEN + 1, dict_dim) for _ in range(3))
+        self.drop = nn.Dropout(dropout)
+        self.proj = nn.Linear(char_dim + 2 * bigram_dim + 3 * dict_dim, hidden)
+        self.convs = nn.ModuleList(
+            nn.Conv1d(hidden, hidden, 3, padding=d, dilation=d) for d in dilations
+        )
+        # One model for several standards (multi-criteria learning): the encoder is shared, each
+        # standard adds its own vector to the input projection and has its own output layer.
+        self.standard_emb = nn.Embedding(n_standards, hidden)
+        self.out = nn.Linear(hidden, len(TAGS) * n_standards)
+
+    def forward(self, feats: torch.Tensor, standard: int = 0) -> torch.Tensor:
+        """feats (B, L, 6) -> logits (B, L, 4) for the standard with index `standard`."""
+        mask = (feats[:, :, 0] != PAD).unsqueeze(1).to(torch.float32)
+        x = torch.cat(
+            [self.uni(feats[:, :, 0]), self.bi(feats[:, :, 1]), self.bi(feats[:, :, 2])]
+            + [emb(feats[:, :, 3 + k]) for k, emb in enumerate(self.dict_emb)],
+            dim=-1,
+        )
+        h = torch.relu(self.proj(self.drop(x)) + self.standard_emb.weight[standard])
+        h = h.transpose(1, 2) * mask
+        for conv in self.convs:
+            h = (h + self.drop(torch.relu(conv(h)))) * mask
+        n = len(TAGS)
+        return nn.functional.linear(
+            h.transpose(1, 2), self.out.weight[standard * n : (standard + 1) * n],
+            self.out.bias[standard * n : (standard + 1) * n],
+        )
+
+    def numpy_state(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().cpu().numpy() for k, v in self.state_dict().items()}
+
+    def inference(self) -> ConvTagger:
+        """The current weights as the numpy tagger that segmenting uses (dev scores are its scores)."""
+        return ConvTagger(self.numpy_state(), self.hparams)
 
 
 def chunk_words(words: list[str], max_len: int = 150) -> list[list[str]]:
@@ -71,9 +135,7 @@ def make_batches(lengths: list[int], max_chars: int, rng: random.Random) -> list
 
 
 def evaluate(tagger: Tagger, dev: list[list[str]], vocab: set[str]) -> float:
-    tagger.net.eval()
     pred = tagger.cut_many(["".join(s) for s in dev])
-    tagger.net.train()
     return score_segmentation(dev, pred, vocab).f1
 
 
@@ -110,7 +172,7 @@ def train_tagger(args: argparse.Namespace) -> None:
     bigrams = [b for b, n in bigram_counts.most_common() if n >= args.min_bigram]
 
     feats, tags, lengths, batches = [], [], [], []
-    dev_taggers = {}
+    dev_featurizers = {}
     net = TaggerNet(len(chars) + 2, len(bigrams) + 2, hidden=args.hidden,
                     dilations=tuple(args.dilations), dropout=args.dropout,
                     n_standards=len(standards))
@@ -123,7 +185,7 @@ def train_tagger(args: argparse.Namespace) -> None:
         tags += [torch.tensor(gold_tags(p), dtype=torch.int64) for p in pieces]
         lengths += [len(p) for p in map("".join, pieces)]
         batches.append((k, offset, len(pieces)))
-        dev_taggers[std] = Tagger(net, Featurizer(chars, bigrams, dev_words), k)
+        dev_featurizers[std] = Featurizer(chars, bigrams, dev_words)
         log(f"{std}: {len(train)} train / {len(dev)} dev sentences, {len(pieces)} pieces, "
             f"{sum(lengths[offset:])} chars, {len(train_words)} training dict words")
     log(f"{len(chars)} chars, {len(bigrams)} bigrams; features in {time.time() - t_start:.0f}s")
@@ -170,7 +232,9 @@ def train_tagger(args: argparse.Namespace) -> None:
             n_batches += 1
             if n_batches % 200 == 0:
                 log(f"epoch {epoch} batch {n_batches}: loss {total_loss / n_batches:.4f}")
-        dev_f1 = {std: evaluate(dev_taggers[std], data[std][1], data[std][2]) for std in standards}
+        current = net.inference()
+        dev_f1 = {std: evaluate(Tagger(current, dev_featurizers[std], k), data[std][1], data[std][2])
+                  for k, std in enumerate(standards)}
         f1 = sum(dev_f1.values()) / len(dev_f1)
         history.append({"epoch": epoch, "loss": total_loss / max(n_batches, 1), "dev_f1": dev_f1,
                         "minutes": (time.time() - t_train) / 60})
@@ -181,13 +245,13 @@ def train_tagger(args: argparse.Namespace) -> None:
             best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
     if best_state is not None:
         net.load_state_dict(best_state)
-    out = args.out or Path(__file__).resolve().parent.parent / "models" / "cws" / f"tagger_{args.standard}.pt"
+    out = args.out or Path(__file__).resolve().parent.parent / "models" / "cws" / f"tagger_{args.standard}.npz"
     info = {
         "standards": standards, "seed": args.seed, "best_epoch": best_epoch, "dev_f1": best_f1,
         "train_minutes": round((time.time() - t_start) / 60, 1), "threads": 1, "history": history,
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
-    save_tagger(str(out), net, Featurizer(chars, bigrams, ()), standards, info)
+    save_tagger(out, net.numpy_state(), net.hparams, Featurizer(chars, bigrams, ()), standards, info)
     log(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB); best mean dev F1 {best_f1:.4f} at epoch {best_epoch}")
     log(json.dumps(info))
 

@@ -183,7 +183,7 @@ def get_segmenter(standard: str = "pku", mode: str = "fast") -> ChineseSegmenter
     _check(standard, mode)
     if mode == "fast":
         return DictSegmenter(standard)
-    from .cws_model import load_tagger  # torch is only imported when the accurate mode is used
+    from .cws_model import load_tagger  # the model file is read only when the accurate mode is used
 
     return load_tagger(standard)
 

@@ -6,8 +6,9 @@
 
 Two figures per system: steady state (segmenters loaded and warmed up, best of --repeat passes over
 the text) and whole process (a fresh Python process that imports, loads and segments the text once,
-which is what `govpipe segment` costs). Torch runs on one thread (`torch.set_num_threads(1)`), so the
-accurate mode's chars/s is a single-core figure; jieba and rjieba are single-threaded anyway. The
+which is what `govpipe segment` costs). The accurate mode's matrix products run on one BLAS thread
+(`OPENBLAS_NUM_THREADS=1`, set before numpy loads), so its chars/s is a single-core figure; jieba and
+rjieba are single-threaded anyway. The
 "+ gov dict" rows time the standard tokens plus the units layer built from the government dictionary.
 """
 
@@ -20,6 +21,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Callable
+
+SINGLE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+os.environ.update(SINGLE_THREAD)  # before numpy is imported: BLAS reads it once, when it loads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,10 +44,6 @@ def make_system(name: str) -> Callable[[list[str]], object]:
 
     standard, mode, *rest = name.split(":")
     domain = bool(rest)
-    if mode == "accurate":  # torch only where it is used: its import alone is a second of start-up
-        import torch
-
-        torch.set_num_threads(1)
     # segment_lines is what `govpipe segment` runs (batched for the accurate mode); with the government
     # dictionary it builds the tokens and then the units (`govpipe segment --units`), both timed.
     return lambda lines: list(segment_lines(lines, standard=standard, mode=mode, domain_dict=domain,
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     for name in systems:
         t0 = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--worker", name, str(tmp)], check=True,
-                       env={**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"})
+                       env={**os.environ, **SINGLE_THREAD, "HF_HUB_OFFLINE": "1"})
         whole[name] = chars / (time.perf_counter() - t0)
         print(f"{name}: {whole[name]:,.0f} chars/s whole process", file=sys.stderr, flush=True)
 

@@ -125,3 +125,55 @@ def test_accurate_mode_segments_and_batches(standard: str) -> None:
     assert all("".join(w) == t for w, t in zip(batch, texts))
     assert batch[0][:2] == ["我们", "要"] and "经济" in batch[0]
     assert batch[1] == []
+
+
+def _tiny_net(dilations: tuple[int, ...] = (1, 2, 4)):
+    import torch
+
+    from pipeline.cws_train import TaggerNet
+
+    torch.manual_seed(0)
+    net = TaggerNet(12, 20, char_dim=8, bigram_dim=4, dict_dim=3, hidden=16, dilations=dilations,
+                    n_standards=2).eval()
+    feats = torch.randint(2, 12, (3, 9, 6))
+    feats[:, :, 1:3] = torch.randint(0, 20, (3, 9, 2))
+    feats[:, :, 3:] = torch.randint(0, 7, (3, 9, 3))
+    feats[1, 5:] = 0  # a shorter row, padded
+    feats[2, 2:] = 0  # shorter than the widest dilation
+    return net, feats
+
+
+def test_numpy_forward_matches_the_trained_network() -> None:
+    """Segmenting runs ConvTagger (numpy) over the weights TaggerNet (torch) trained: same scores."""
+    import numpy as np
+    import torch
+
+    net, feats = _tiny_net()
+    numpy_net = net.inference()
+    for standard in (0, 1):
+        with torch.no_grad():
+            expected = net(feats, standard).numpy()
+        got = numpy_net(feats.numpy(), standard)
+        mask = feats[:, :, 0].numpy() != 0
+        np.testing.assert_allclose(got[mask], expected[mask], rtol=1e-4, atol=1e-5)
+
+
+def test_tagger_file_round_trip_and_bad_file(tmp_path, monkeypatch) -> None:
+    import numpy as np
+
+    from pipeline import cws_model
+    from pipeline.errors import ResourceError
+
+    net, feats = _tiny_net()
+    featurizer = cws_model.Featurizer([chr(0x4E00 + i) for i in range(10)], ["ab", "cd"], ())
+    (tmp_path / "cws").mkdir()
+    cws_model.save_tagger(tmp_path / "cws" / "t.npz", net.numpy_state(), net.hparams, featurizer,
+                          ["msr", "pku"], {"note": "测试"})
+    monkeypatch.setattr(cws_model, "resource_path", lambda name: tmp_path / name)
+    loaded, chars, bigrams, standards = cws_model.load_net.__wrapped__("cws/t.npz")
+    assert (chars, bigrams, standards) == (featurizer.chars, featurizer.bigrams, ["msr", "pku"])
+    # weights are stored in fp16: scores agree to fp16 precision
+    np.testing.assert_allclose(loaded(feats.numpy(), 1), net.inference()(feats.numpy(), 1), atol=2e-2)
+    (tmp_path / "cws" / "bad.npz").write_bytes(b"not a model")
+    with pytest.raises(ResourceError, match="train_cws.py"):
+        cws_model.load_net.__wrapped__("cws/bad.npz")
