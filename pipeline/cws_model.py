@@ -118,14 +118,13 @@ class ConvTagger:
 
     def __init__(self, state: Mapping[str, np.ndarray], hparams: Mapping) -> None:
         f32 = {k: np.asarray(v, dtype=np.float32) for k, v in state.items()}
-        self.hparams = dict(hparams)
         self.tables = [f32["uni.weight"], f32["bi.weight"], f32["bi.weight"]] + [
             f32[f"dict_emb.{k}.weight"] for k in range(3)]
         self.proj = np.ascontiguousarray(f32["proj.weight"].T)
         self.proj_bias = f32["proj.bias"]
         self.standard_vec = f32["standard_emb.weight"]
         self.convs = []
-        for k, d in enumerate(self.hparams["dilations"]):
+        for k, d in enumerate(hparams["dilations"]):
             w = f32[f"convs.{k}.weight"]  # (out, in, 3), torch's Conv1d layout
             taps = np.concatenate([w[:, :, j].T for j in range(3)], axis=1)
             self.convs.append((int(d), np.ascontiguousarray(taps), f32[f"convs.{k}.bias"]))

@@ -96,15 +96,22 @@ ABLATIONS = [
 ]
 
 
-def heldout_slice(data_dir: Path, seed: int = 13, fraction: float = 0.06) -> tuple[list[str], list[set]]:
-    """The slice of CLUENER train that scripts/train_ner.py holds out (same seed and shuffle): for
-    development decisions, so that dev is looked at only for the final figures."""
+def heldout_split(n: int, seed: int = 13, fraction: float = 0.06) -> tuple[list[int], list[int]]:
+    """Indices of CLUENER train's held-out slice and of the rest. scripts/train_ner.py trains on the
+    rest and this script scores the slice, both through this one function, so they cannot drift."""
     import random
 
-    texts, gold = read_dev(data_dir / "ner" / "cluener" / "train.json")
-    order = list(range(len(texts)))
+    order = list(range(n))
     random.Random(seed).shuffle(order)
-    keep = order[: int(len(texts) * fraction)]
+    n_hold = int(n * fraction)
+    return order[:n_hold], order[n_hold:]
+
+
+def heldout_slice(data_dir: Path, seed: int = 13, fraction: float = 0.06) -> tuple[list[str], list[set]]:
+    """The slice of CLUENER train that scripts/train_ner.py holds out: for development decisions, so
+    that dev is looked at only for the final figures."""
+    texts, gold = read_dev(data_dir / "ner" / "cluener" / "train.json")
+    keep, _ = heldout_split(len(texts), seed, fraction)
     return [texts[i] for i in keep], [gold[i] for i in keep]
 
 

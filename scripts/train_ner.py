@@ -34,7 +34,7 @@ import torch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from eval_ner import prf  # noqa: E402
+from eval_ner import heldout_split, prf  # noqa: E402
 
 from pipeline.ner_lexicon import default_lexicon  # noqa: E402
 from pipeline.resources import data_dir  # noqa: E402
@@ -165,9 +165,8 @@ def main() -> None:
     if not train_path.exists():
         raise SystemExit(f"{train_path} not found; pass --data-dir or set GOVPIPE_DATA")
     data = read_cluener(train_path)
-    random.Random(args.split_seed).shuffle(data)
-    n_hold = int(len(data) * args.holdout)
-    hold, train = data[:n_hold], data[n_hold:]
+    hold_idx, train_idx = heldout_split(len(data), args.split_seed, args.holdout)
+    hold, train = [data[i] for i in hold_idx], [data[i] for i in train_idx]
     if args.limit:
         hold, train = hold[: max(50, args.limit // 10)], train[: args.limit]
     pd_rows = []
