@@ -259,7 +259,7 @@ def body_lexicon() -> BodyLexicon:
         # Development and Reform Commission, Emergency Management Bureau (capitalized, 1-9 words)
         rf"{_body_not_first()}{_CAPWORD}(?:\s+(?:{_CAPWORD}|and|&)){{0,8}}\s+(?:{noun})",
         # heads completed by an "of" complement in `_join_bodies` ("Standing Committee of ...")
-        rf"(?:Standing\s+Committee|People's\s+Government|General\s+Office)(?=\s+of\s)",
+        r"(?:Standing\s+Committee|People's\s+Government|General\s+Office)(?=\s+of\s)",
     ]
     regex = re.compile(r"(?<![\w\-])(?:" + "|".join(f"(?:{f})" for f in forms) + r")(?![\w\-])")
     return BodyLexicon(bodies, heads, regex)
