@@ -5,7 +5,7 @@
     python scripts/train_cws.py dict --standard msr
     # the shipped accurate-mode tagger, models/cws/tagger_joint.npz (both standards, 62 min on one
     # core; see docs/results_cws.md):
-    python scripts/train_cws.py tagger --standard joint --min-bigram 3 --dict-min-count 3 \
+    python scripts/train_cws.py tagger --standard joint --min-bigram 5 --dropout 0.3 --dict-min-count 3 \
         --dilations 1 2 4 1 --minutes 62
 
 Only the training corpora and the training word lists are read (never the *_test / *_gold files), and
