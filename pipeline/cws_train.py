@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
 from torch import nn
 
 from .cws_model import BOS, EOS, MAX_DICT_LEN, PAD, TAGS, ConvTagger, Featurizer, Tagger, save_tagger
