@@ -454,6 +454,7 @@ class NerModel:
             n.eval()
         self.featurizer = featurizer
         self.batch_size = batch_size
+        self.meta: dict = {}  # what the file says about its training (scripts/train_ner.py, combine_ner.py)
 
     @property
     def net(self) -> CharTagger:
@@ -587,7 +588,9 @@ class NerModel:
             if shared is not None and nets:
                 net.lm = nets[0].lm  # one LM pass serves every member
             nets.append(net)
-        return cls(nets, feat)
+        model = cls(nets, feat)
+        model.meta = blob.get("meta") or {}
+        return model
 
 
 def _dims(net: CharTagger) -> dict[str, int]:

@@ -13,8 +13,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import torch
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -26,9 +24,9 @@ def main() -> None:
     ap.add_argument("members", type=Path, nargs="+", help="model files written by scripts/train_ner.py")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
-    metas = [torch.load(p, map_location="cpu", weights_only=True).get("meta", {}) for p in args.members]
-    model = NerModel.combine([NerModel.load(p) for p in args.members])
-    model.save(args.out, {"members": metas, "member_files": [p.name for p in args.members]})
+    members = [NerModel.load(p) for p in args.members]
+    model = NerModel.combine(members)
+    model.save(args.out, {"members": [m.meta for m in members], "member_files": [p.name for p in args.members]})
     shared = "one shared character LM" if model._shared_lm() is not None else "no shared LM"
     print(f"saved {args.out}: {len(model.nets)} taggers, {shared}, {args.out.stat().st_size / 1e6:.1f} MB")
 

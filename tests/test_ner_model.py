@@ -160,9 +160,10 @@ def test_tagger_with_char_lm_round_trips(tmp_path) -> None:
     with torch.no_grad():
         net.out.bias[1] += 5.0  # make the model predict something
     model = NerModel(net, feat)
-    model.save(tmp_path / "m.pt")
+    model.save(tmp_path / "m.pt", {"seed": 7})
     loaded = NerModel.load(tmp_path / "m.pt")
     assert loaded.dims["lm_hidden"] == 6
+    assert loaded.meta == {"seed": 7}  # scripts/combine_ner.py keeps each member's record from here
     text = ["副市长郑川出席会议"]
     assert [(s.start, s.end) for s in loaded.predict(text)[0]] == [(s.start, s.end) for s in model.predict(text)[0]]
 
@@ -263,3 +264,23 @@ def test_teacher_labels_for_self_training() -> None:
     found = {(text[s:e], label) for s, e, label in spans}
     assert ("刘国中", "name") in found and ("北京", "address") in found
     assert train_ner.label_with_teacher(MODELS_DIR / DEFAULT_MODEL, []) == []
+
+
+def test_swapped_names_keep_every_span_on_its_text() -> None:
+    """scripts/train_ner.py --swap-names: names change, their shape class is kept, and every span
+    (names and the others after them) still points at its surface in the new text."""
+    from conftest import load_script
+
+    train_ner = load_script("train_ner")
+    rows = [("副市长郑川会见了约翰·史密斯和北京市代表团", [(0, 3, "position"), (3, 5, "name"),
+                                              (8, 14, "name"), (15, 18, "government")]),
+            ("今天天气很好", [])]
+    pool = ["欧阳文华", "李明", "玛丽·居里"]
+    out = train_ner.swap_names(rows, pool, copies=3, seed=1)
+    assert len(out) == 3  # only sentences with a person are copied
+    for text, spans in out:
+        surfaces = [(text[s:e], label) for s, e, label in spans]
+        assert surfaces[0] == ("副市长", "position") and surfaces[3] == ("北京市", "government")
+        assert surfaces[1][0] in ("欧阳文华", "李明") and surfaces[2][0] == "玛丽·居里"
+        assert text.endswith("代表团")
+
