@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.doc import Correction, Doc
-from pipeline.entities_zh import ChineseEntityExtractor, merge_spans
+from pipeline.entities_zh import ChineseEntityExtractor, is_bare_address, merge_spans
 from pipeline.ner_model import DEFAULT_MODEL
 from pipeline.ner_rules import RuleTagger, Span
 from pipeline.resources import MODELS_DIR
@@ -91,6 +91,22 @@ def test_merge_prefers_rules_then_model_then_gazetteer() -> None:
     merged = merge_spans([gaz, model, rule])
     assert [(s.start, s.end, s.type) for s in merged] == [(0, 3, "title"), (6, 8, "person"),
                                                            (10, 12, "place")]
+
+
+@pytest.mark.parametrize("surface,bare", [("李先生", True), ("王女士", True), ("张某", True), ("李某某", True),
+                                           ("司徒先生", True), ("马小姐", True), ("宋华英", False),
+                                           ("先生", False), ("某某", False), ("黄先生好", False)])
+def test_bare_forms_of_address(surface: str, bare: bool) -> None:
+    assert is_bare_address(surface) is bare
+
+
+def test_bare_address_is_not_a_person_and_does_not_spread() -> None:
+    """李先生 from any source is dropped (CLUENER's convention), so it is not propagated either."""
+    stage = ChineseEntityExtractor(use_model=False)
+    text = "店长李先生告诉记者，李明也来了。"
+    model = [Span(2, 5, "person", "model", 0.9), Span(10, 12, "person", "model", 0.9)]
+    got = [(text[s.start : s.end], s.type) for s in stage.spans(text, model_spans=model)]
+    assert ("李先生", "person") not in got and ("李明", "person") in got
 
 
 def test_short_place_inside_a_word_is_not_a_place() -> None:
