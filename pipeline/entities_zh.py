@@ -98,6 +98,18 @@ def is_bare_address(surface: str) -> bool:
     return False
 
 
+# Words CLUENER tags as a position in their noun sense (本期主持房桂岭: this issue's host), which right
+# after a name are the verbs of a meeting report (市长邝美珊主持: the mayor presided).
+_VERBS_AFTER_NAMES = frozenset({"主持"})
+
+
+def drop_verbs_after_names(text: str, spans: list[Span]) -> list[Span]:
+    """Spans without a "title" that is a register verb following a person's name directly."""
+    person_ends = {s.end for s in spans if s.type == "person"}
+    return [s for s in spans
+            if not (s.type == "title" and s.start in person_ends and text[s.start : s.end] in _VERBS_AFTER_NAMES)]
+
+
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:
     """Later mentions of a person found once (宋华英指出…) are persons too."""
     names = {text[s.start : s.end] for s in spans if s.type == "person" and s.end - s.start >= 2}
@@ -167,7 +179,7 @@ class ChineseEntityExtractor(Stage):
             groups.append(kept)
         groups = [[s for s in g if not (s.type == "person" and is_bare_address(text[s.start : s.end]))]
                   for g in groups]
-        merged = merge_spans(groups)
+        merged = drop_verbs_after_names(text, merge_spans(groups))
         extra = propagate_names(text, merged)
         return merge_spans([merged, extra]) if extra else merged
 

@@ -109,6 +109,19 @@ def test_bare_address_is_not_a_person_and_does_not_spread() -> None:
     assert ("李先生", "person") not in got and ("李明", "person") in got
 
 
+def test_presided_after_a_name_is_not_a_title() -> None:
+    """邝美珊主持: the meeting-report verb; 本期主持房桂岭: a host, CLUENER's position."""
+    stage = ChineseEntityExtractor(use_model=False)
+    verb = "市长邝美珊主持会议。"
+    got = [(verb[s.start : s.end], s.type) for s in
+           stage.spans(verb, model_spans=[Span(2, 5, "person", "model", 0.9), Span(5, 7, "title", "model", 0.5)])]
+    assert ("邝美珊", "person") in got and ("主持", "title") not in got
+    noun = "本期主持房桂岭。"
+    got = [(noun[s.start : s.end], s.type) for s in
+           stage.spans(noun, model_spans=[Span(2, 4, "title", "model", 0.5), Span(4, 7, "person", "model", 0.9)])]
+    assert ("主持", "title") in got and ("房桂岭", "person") in got
+
+
 def test_short_place_inside_a_word_is_not_a_place() -> None:
     text = "阿里巴巴集团在杭州。"
     tokens = [(0, 4), (4, 6), (6, 7), (7, 9), (9, 10)]
