@@ -92,6 +92,7 @@ def _run(args: argparse.Namespace) -> int:
             "min_confidence": args.min_confidence,
         },
         entities_en={"glossary": list(args.glossary) if args.glossary else None},
+        entities_zh={"glossary": list(args.glossary) if args.glossary else None},
     )
     if args.max_chars:
         config["max_chars"] = args.max_chars

@@ -20,6 +20,7 @@ from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
 from .doc import Doc
+from .glossary import load_glossary
 from .ner_rules import RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
@@ -144,6 +145,7 @@ class ChineseEntityExtractor(Stage):
         use_lexicon: bool = True,
         use_rules: bool = True,
         use_gazetteer: bool = True,
+        glossary: Sequence[str] | None = None,
         min_score: float = 0.0,
         batch_size: int = 32,
     ) -> None:
@@ -153,7 +155,11 @@ class ChineseEntityExtractor(Stage):
         self.use_gazetteer = use_gazetteer
         self.min_score = min_score
         self.batch_size = batch_size
-        self._rules = RuleTagger(use_gazetteer=use_gazetteer) if (self.use_rules or use_gazetteer) else None
+        # enterprises the glossary names (with user files: --glossary), found as rules, with their
+        # official English name as `canonical`
+        self._known = load_glossary(tuple(glossary or ())).zh_names("enterprise") if self.use_rules else {}
+        self._rules = (RuleTagger(use_gazetteer=use_gazetteer, known_enterprises=self._known)
+                       if (self.use_rules or use_gazetteer) else None)
         self._model = None
         if use_model:
             from .ner_model import load_default_model
@@ -187,7 +193,9 @@ class ChineseEntityExtractor(Stage):
         for s in spans:
             start, end = doc.to_text_span(s.start, s.end)
             surface = doc.text[start:end]
-            doc.add_entity(s.type, start, end, zh=surface, source=_family(s.source), score=s.score)
+            canonical = self._known.get(surface) if s.type == "enterprise" else None
+            doc.add_entity(s.type, start, end, zh=surface, source=_family(s.source), score=s.score,
+                           canonical=canonical)
 
     # ------------------------------------------------------------------ stage API
     def __call__(self, doc: Doc) -> Doc:

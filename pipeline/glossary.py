@@ -190,6 +190,11 @@ class Glossary:
         """Entries of the given types (e.g. "enterprise", "place") for entity extraction."""
         return [e for e in self.entries if e.type in types]
 
+    def zh_names(self, *types: str) -> dict[str, str]:
+        """Chinese form → canonical English for the entries of `types`: the names the Chinese entity
+        stage knows (晶澳科技, 晶澳 → JA Solar), so that Chinese and English records meet."""
+        return {form: e.canonical for e in self.of_type(*types) for form in e.zh_forms}
+
     def find(self, text: str) -> list[GlossaryMatch]:
         """Every longest phrase match at each word position, in text order (matches may overlap)."""
         words = _words(text)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from .ner_lexicon import LEVEL_CHARS, Lexicon, Match, default_lexicon
 
@@ -109,10 +109,16 @@ class RuleTagger:
     gazetteer; `use_gazetteer` decides whether places standing alone are reported too."""
 
     def __init__(self, lexicon: Lexicon | None = None, *, use_gazetteer: bool = True,
-                 use_enterprise: bool = True) -> None:
+                 use_enterprise: bool = True, known_enterprises: Mapping[str, str] | None = None) -> None:
         self.lex = lexicon or default_lexicon()
         self.use_gazetteer = use_gazetteer
         self.use_enterprise = use_enterprise
+        self.known = dict(known_enterprises or {})  # Chinese form -> canonical English name
+        self._known_max = max(map(len, self.known), default=0)
+        self._known_prefixes: dict[str, list[str]] = {}
+        for form in self.known:
+            self._known_prefixes.setdefault(form[0], []).append(form)
+        self._fallback_starts: frozenset[int] | None = None
         self._indexed_text: str | None = None
         self._index: list[tuple[Match, ...]] = []
         self._token_of: list[tuple[int, int] | None] = []  # the token around each character
@@ -265,6 +271,43 @@ class RuleTagger:
         return best
 
     # ------------------------------------------------------------------ enterprises
+    def _known_enterprise_at(self, text: str, i: int, token_starts: frozenset[int]) -> tuple[int, int] | None:
+        """(start, end) of a known enterprise (the glossary's Chinese forms) whose name starts at i.
+
+        The name must start and end on word boundaries (通威 is not in 普通威胁). A two-character form
+        that is also a dictionary word (美的, 联想, 小米) is left to the model, which reads the
+        context. A registered form after the name is part of it (隆基绿能 + 科技股份有限公司), and so
+        is the rest of a subsidiary's legal name (中储粮 + 哈尔滨直属库有限公司), so a legal name is
+        not extended back over the verb before it (走访隆基绿能…); a legal name keeps the place
+        written before it (河北 + 晶澳太阳能科技有限公司)."""
+        if not any(text.startswith(form, i) for form in self._known_prefixes.get(text[i], ())):
+            return None
+        if not token_starts:  # no segmenter ran: jieba's words, once per text and only when needed
+            if self._fallback_starts is None:
+                self._fallback_starts = frozenset(s for s, _ in jieba_spans(text))
+            token_starts = self._fallback_starts
+        if i not in token_starts:
+            return None
+        for length in range(min(self._known_max, len(text) - i), 1, -1):
+            end = i + length
+            if text[i:end] not in self.known:
+                continue
+            if end < len(text) and end not in token_starts and self._longest(text, end, "form") is None:
+                continue
+            if length == 2 and _common_words().get(text[i:end], 0) > 0:
+                return None
+            legal = LEGAL_FORM_AHEAD.match(text, end, end + 16)
+            if legal and not any(c in STOP_BEFORE_ENTERPRISE for c in text[end : legal.start(1)]):
+                # a subsidiary's legal name: 中储粮 + 哈尔滨直属库有限公司
+                return self._with_place_before(text, i), legal.end()
+            chain_end, label = end, ""
+            while (nxt := self._longest(text, chain_end, "form")) is not None:
+                chain_end, label = nxt.end, nxt.label
+            if label == "legal":
+                return self._with_place_before(text, i), chain_end
+            return i, chain_end if label == "strong" else end
+        return None
+
     def _enterprise_at(self, text: str, i: int, floor: int, token_starts: frozenset[int] = frozenset()
                        ) -> tuple[int, int, float] | None:
         """An enterprise whose form starts at i: (start, end, score).
@@ -315,6 +358,10 @@ class RuleTagger:
             start = place
         return start, end, 0.75
 
+    def _with_place_before(self, text: str, start: int) -> int:
+        place = self._place_prefix_end(text, start)
+        return start if place is None else place
+
     def _place_prefix_end(self, text: str, brand_start: int) -> int | None:
         """Start of a place written directly before a brand (河北 + 晶澳科技), if any."""
         for length in range(2, 8):
@@ -337,6 +384,7 @@ class RuleTagger:
             return self._tag(text, tokens)
         finally:
             self._indexed_text, self._index, self._token_of = None, [], []
+            self._fallback_starts = None
 
     def _tag(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []
@@ -361,6 +409,15 @@ class RuleTagger:
                     spans.append(Span(i, end, "person", "rule.name_after_title", 0.95))
                     known.add(text[i:end])
                     last_person_end = i = floor = end
+                    continue
+            if self.use_enterprise and self.known:
+                known_span = self._known_enterprise_at(text, i, token_starts)
+                if known_span is not None:
+                    start, end = known_span
+                    while spans and spans[-1].end > start:
+                        spans.pop()
+                    spans.append(Span(start, end, "enterprise", "rule.known_enterprise", 0.95))
+                    i = floor = end
                     continue
             if self.use_enterprise:
                 ent = self._enterprise_at(text, i, floor, token_starts)

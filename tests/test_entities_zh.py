@@ -122,6 +122,27 @@ def test_presided_after_a_name_is_not_a_title() -> None:
     assert ("主持", "title") in got and ("房桂岭", "person") in got
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("走访隆基绿能科技股份有限公司和西安。", {("隆基绿能科技股份有限公司", "enterprise")}),  # not 走访…
+    ("合肥已集聚蔚来、比亚迪等企业。", {("蔚来", "enterprise"), ("比亚迪", "enterprise")}),
+    ("中储粮哈尔滨直属库有限公司要发挥作用。", {("中储粮哈尔滨直属库有限公司", "enterprise")}),
+    ("通威与天合光能签约。", {("通威", "enterprise"), ("天合光能", "enterprise")}),
+    ("这是普通威胁。", set()),                       # 通威 across two words
+    ("他的联想很丰富。", set()),                     # a two-character dictionary word: left to the model
+])
+def test_known_enterprises_from_the_glossary(rules_stage: ChineseEntityExtractor, text: str,
+                                             expected: set) -> None:
+    got = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text) if s.type == "enterprise"}
+    assert got == expected
+
+
+def test_known_enterprise_carries_its_english_name(rules_stage: ChineseEntityExtractor) -> None:
+    """The glossary's canonical name, so that 晶澳科技 in a Chinese record meets JA Solar in an English one."""
+    doc = rules_stage(Doc("会后，宋华英一行前往晶澳科技调研。", lang="zh"))
+    [ent] = [e for e in doc.entities if e.type == "enterprise"]
+    assert (ent.text, ent.canonical) == ("晶澳科技", "JA Solar")
+
+
 def test_short_place_inside_a_word_is_not_a_place() -> None:
     text = "阿里巴巴集团在杭州。"
     tokens = [(0, 4), (4, 6), (6, 7), (7, 9), (9, 10)]
@@ -175,3 +196,19 @@ def test_pipe_equals_per_document_calls() -> None:
     assert [[(e.start, e.end, e.type, e.source) for e in d.entities] for d in one] == \
         [[(e.start, e.end, e.type, e.source) for e in d.entities] for d in batched]
     assert any(e.source == "model" for e in one[0].entities)
+
+
+def test_user_glossary_enterprises_reach_the_chinese_stage(tmp_path) -> None:
+    """An enterprise in a user glossary (--glossary) is found in Chinese text with its English name."""
+    import pipeline
+
+    user = tmp_path / "mine.tsv"
+    user.write_text("星河储能|星河储能科技\tXinghe Energy Storage\tenterprise\tStar River Energy Storage\n",
+                    encoding="utf-8")
+    nlp = pipeline.load(entities_zh={"glossary": [str(user)], "use_model": False})
+    record = nlp.to_record(nlp({"id": "x", "text": "会上，星河储能科技有限公司与县政府签约。"}))
+    ents = [(e["text"], e["canonical"]) for e in record["entities"] if e["type"] == "enterprise"]
+    assert ents == [("星河储能科技有限公司", "星河储能科技有限公司")]  # a legal name: exact forms only
+    record = nlp.to_record(nlp({"id": "y", "text": "会上，星河储能与县政府签约。"}))
+    ents = [(e["text"], e["canonical"]) for e in record["entities"] if e["type"] == "enterprise"]
+    assert ents == [("星河储能", "Xinghe Energy Storage")]
