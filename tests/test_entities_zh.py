@@ -131,7 +131,7 @@ def test_presided_after_a_name_is_not_a_title() -> None:
     ("他的联想很丰富。", set()),                     # a two-character dictionary word: left to the model
     ("建设全国一体化算力网络国家枢纽。", set()),      # an industry word after an unknown "brand"
     ("深圳华熠新材料科技有限公司开工。", {("深圳华熠新材料科技有限公司", "enterprise")}),
-    ("泰禾集团发布公告。", {("泰禾集团", "enterprise")}),  # a strong form after a brand
+    ("星展银行在上海。", {("星展银行", "enterprise")}),  # a strong form after a brand
 ])
 def test_known_enterprises_from_the_glossary(rules_stage: ChineseEntityExtractor, text: str,
                                              expected: set) -> None:
