@@ -459,6 +459,8 @@ class RuleTagger:
                     in_chain, chain_pos = True, i
                 continue
             body_end, body_type = (b_end, b_type) if b_end >= lb_end else (lb_end, lb_type)
+            if body_end and not place_end and token_starts and i not in token_starts:
+                body_end = 0  # 作协 inside 合作 + 协议: a body begins a word
             if body_end:
                 local = body_type.endswith("-local")
                 # inside a title chain a bare generic body is the next title's (、管委会主任)

@@ -7,7 +7,7 @@ import pytest
 from pipeline.doc import Correction, Doc
 from pipeline.entities_zh import ChineseEntityExtractor, is_bare_address, merge_spans
 from pipeline.ner_model import DEFAULT_MODEL
-from pipeline.ner_rules import RuleTagger, Span
+from pipeline.ner_rules import RuleTagger, Span, jieba_spans
 from pipeline.resources import MODELS_DIR
 
 SEED_ZH = (
@@ -93,6 +93,14 @@ def test_merge_prefers_rules_then_model_then_gazetteer() -> None:
                                                            (10, 12, "place")]
 
 
+def test_a_body_begins_a_word() -> None:
+    """作协 (the writers' association) is not in 合作 + 协议; with a level word or alone it is."""
+    stage = ChineseEntityExtractor(use_model=False)
+    for text, expected in (("双方签订合作协议。", set()), ("市作协召开会议。", {("市作协", "organization")})):
+        tokens = jieba_spans(text)
+        assert {(text[s.start : s.end], s.type) for s in stage.spans(text, tokens)} == expected
+
+
 @pytest.mark.parametrize("surface,bare", [("李先生", True), ("王女士", True), ("张某", True), ("李某某", True),
                                            ("司徒先生", True), ("马小姐", True), ("宋华英", False),
                                            ("先生", False), ("某某", False), ("黄先生好", False)])
@@ -172,6 +180,7 @@ def test_rule_defers_to_longer_model_span_of_same_type() -> None:
         ("全国政协委员王芳说，", {("全国政协委员", "title"), ("王芳", "person")}),
         ("行署副专员库尔班·买买提陪同。", {("库尔班·买买提", "person")}),
         ("雄安新区党工委副书记、管委会主任简一鸣出席。", {("管委会", "government"), ("简一鸣", "person")}),
+        ("邯郸经济技术开发区管委会主要负责同志参加。", {("邯郸经济技术开发区管委会", "government")}),
     ],
 )
 def test_more_register_patterns(rules_stage: ChineseEntityExtractor, text: str, expected: set) -> None:
