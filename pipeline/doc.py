@@ -141,7 +141,8 @@ class Doc:
         """Record normalization edits and derive `norm_text` with its map back to `text`.
 
         Every character produced by a correction maps to the whole original span it replaced, so a
-        span of `norm_text` always maps to a span of `text` that covers it.
+        span of `norm_text` always maps to a span of `text` that covers it; a replacement of the same
+        length maps character to character (書記蕭 → 书记萧: 市委书记 ends at 記, not at 蕭).
         """
         corrections = sorted(corrections, key=lambda c: (c.start, c.end))
         out: list[str] = []
@@ -152,7 +153,10 @@ class Doc:
                 out.append(self.text[i])
                 spans.append((i, i + 1))
             out.append(c.replacement)
-            spans.extend([(c.start, c.end)] * len(c.replacement))
+            if len(c.replacement) == c.end - c.start:
+                spans.extend((k, k + 1) for k in range(c.start, c.end))
+            else:
+                spans.extend([(c.start, c.end)] * len(c.replacement))
             pos = c.end
         for i in range(pos, len(self.text)):
             out.append(self.text[i])

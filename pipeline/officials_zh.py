@@ -12,6 +12,8 @@ entity written before it, else what the title itself implies (市委副书记 �
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .doc import Doc, Entity, Official
 from .ner_lexicon import default_lexicon
 from .ner_rules import HEAD_TITLES
@@ -119,8 +121,13 @@ def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
 
 
 def link_officials(doc: Doc) -> list[Official]:
-    """Officials of a Chinese document, one per person, titles and mentions merged."""
-    ents = sorted((e for e in doc.entities if e.type in CHAIN_TYPES | {"person"}),
+    """Officials of a Chinese document, one per person, titles and mentions merged.
+
+    Names, titles and bodies are read in their normalized form (simplified script, half-width), so
+    a release written in traditional characters gives the same titles as any other (市委書記 →
+    市委书记); `mentions` point into the text as written."""
+    ents = sorted((replace(e, text=doc.norm_text[slice(*doc.to_norm_span(e.start, e.end))])
+                   for e in doc.entities if e.type in CHAIN_TYPES | {"person"}),
                   key=lambda e: (e.start, e.end))
     found: list[Official] = []
     last_place: str | None = None

@@ -31,3 +31,14 @@ def test_english_text_without_artifacts_is_untouched():
 def test_plain_chinese_text_without_markup_keeps_angle_brackets():
     text = "《关于推进高质量发展的意见》<附件1>印发。"
     assert norm(text, "zh").norm_text == text
+
+
+def test_converted_characters_map_back_one_to_one():
+    """A run of converted characters (書記蕭 → 书记萧) maps character to character, so a span that
+    ends inside the run (市委书记) maps to the same characters of the original text."""
+    doc = Normalizer()(Doc("廈門市委書記蕭文軒出席", lang="zh"))
+    assert doc.norm_text == "厦门市委书记萧文轩出席"
+    start = doc.norm_text.index("市委书记")
+    assert doc.text[slice(*doc.to_text_span(start, start + 4))] == "市委書記"
+    start = doc.norm_text.index("萧文轩")
+    assert doc.text[slice(*doc.to_text_span(start, start + 3))] == "蕭文軒"

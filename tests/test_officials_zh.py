@@ -72,3 +72,17 @@ def test_head_title_after_name_and_zone_before_title(stage: ChineseEntityExtract
 def test_body_of_a_bare_title_comes_from_the_city_named_earlier(stage: ChineseEntityExtractor) -> None:
     offs = officials(stage, "济南市商务局召开会议。副市长郝宁出席。")
     assert offs["郝宁"].organization == "济南市人民政府"
+
+
+def test_traditional_script_release(stage: ChineseEntityExtractor) -> None:
+    """Written in traditional characters: the same titles and body as in simplified text, and the
+    mention still points at the name as written."""
+    from pipeline.normalize import Normalizer
+
+    text = "福建省委常委、廈門市委書記蕭文軒出席並致辭，市委副書記、市長鄧雅琪主持。"
+    doc = stage(Normalizer()(Doc(text, lang="zh")))
+    offs = {o.zh: o for o in link_officials(doc)}
+    xiao, deng = offs["萧文轩"], offs["邓雅琪"]
+    assert xiao.name == "Xiao Wenxuan" and xiao.titles == ["省委常委", "市委书记"]
+    assert deng.titles == ["市委副书记", "市长"] and deng.organization == "厦门市委"
+    assert [text[s:e] for s, e in xiao.mentions] == ["蕭文軒"]
