@@ -164,6 +164,13 @@ class RuleTagger:
             return True
         return text[j] in LEVEL_CHARS and bool(self._body_at(text, j + 1)[0] or self._title_at(text, j + 1))
 
+    def _straddles(self, start: int, end: int) -> bool:
+        """Whether [start, end) begins inside a word and runs past its end (作协 in 合作 + 协议): then
+        it is two halves of other words, not a word. A span inside one word or unit (副主任 in the unit
+        常委会副主任) does not straddle."""
+        found = self._token_of[start] if 0 <= start < len(self._token_of) else None
+        return found is not None and found[0] < start and found[1] < end
+
     def _place_ok(self, text: str, start: int, end: int, level: str, tokens: Sequence[tuple[int, int]]
                   ) -> bool:
         """Short forms (阿里, 中山, 朝阳) are also parts of other words: keep them only when the
@@ -443,6 +450,8 @@ class RuleTagger:
             lb_end, lb_type = (0, "")
             if j < n and text[j] in LEVEL_CHARS:
                 lb_end, lb_type = self._body_at(text, j + 1)
+            if t_end and not place_end and (self._straddles(j, t_end) or text.startswith("制", t_end)):
+                t_end = 0  # 区长 in 园区 + 长期; 河长 in 河长制 (the river-chief system), not a post
             if t_end and t_end >= max(b_end, lb_end):
                 if place_end:
                     spans.append(Span(i, place_end, "place", "rule.place", 0.9))
@@ -459,8 +468,8 @@ class RuleTagger:
                     in_chain, chain_pos = True, i
                 continue
             body_end, body_type = (b_end, b_type) if b_end >= lb_end else (lb_end, lb_type)
-            if body_end and not place_end and token_starts and i not in token_starts:
-                body_end = 0  # 作协 inside 合作 + 协议: a body begins a word
+            if body_end and not place_end and self._straddles(i, body_end):
+                body_end = 0  # 作协 in 合作 + 协议
             if body_end:
                 local = body_type.endswith("-local")
                 # inside a title chain a bare generic body is the next title's (、管委会主任)

@@ -94,9 +94,14 @@ def test_merge_prefers_rules_then_model_then_gazetteer() -> None:
 
 
 def test_a_body_begins_a_word() -> None:
-    """作协 (the writers' association) is not in 合作 + 协议; with a level word or alone it is."""
+    """A body or title that begins inside one word and ends in the next is two halves of other words
+    (作协 in 合作 + 协议, 区长 in 园区 + 长期); 河长 before 制 names the river-chief system."""
     stage = ChineseEntityExtractor(use_model=False)
-    for text, expected in (("双方签订合作协议。", set()), ("市作协召开会议。", {("市作协", "organization")})):
+    for text, expected in (("双方签订合作协议。", set()), ("市作协召开会议。", {("市作协", "organization")}),
+                           ("为外资企业在园区长期发展提供服务。", set()),          # 区长 in 园区 + 长期
+                           ("全面落实河长制、湖长制。", set()),                   # a system, not a post
+                           ("市人大常委会副主任俞德明出席。", {("市人大常委会", "government"),
+                                                            ("副主任", "title"), ("俞德明", "person")})):
         tokens = jieba_spans(text)
         assert {(text[s.start : s.end], s.type) for s in stage.spans(text, tokens)} == expected
 
