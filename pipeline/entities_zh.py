@@ -186,8 +186,29 @@ class ChineseEntityExtractor(Stage):
         groups = [[s for s in g if not (s.type == "person" and is_bare_address(text[s.start : s.end]))]
                   for g in groups]
         merged = drop_verbs_after_names(text, merge_spans(groups))
+        if self.use_rules and self._rules is not None:
+            merged = self._continue_name_lists(text, merged)
         extra = propagate_names(text, merged)
         return merge_spans([merged, extra]) if extra else merged
+
+    def _continue_name_lists(self, text: str, spans: list[Span]) -> list[Span]:
+        """A name after a person and 、 is a person too (区领导戚文斌、栾晓雯、宁致远), whichever source
+        found the first: the rules follow such lists from the names they find themselves, and this
+        carries them on from the model's."""
+        starts = {s.start for s in spans}
+        covered = {k for s in spans for k in range(s.start, s.end)}
+        known = {text[s.start : s.end] for s in spans if s.type == "person"}
+        added: list[Span] = []
+        for s in list(spans):
+            while s.type == "person" and s.end < len(text) - 1 and text[s.end] == "、" \
+                    and s.end + 1 not in starts and s.end + 1 not in covered:
+                end = self._rules.name_after(text, s.end + 1, known)
+                if not end or any(k in covered for k in range(s.end + 1, end)):
+                    break
+                s = Span(s.end + 1, end, "person", "rule.name_in_list", 0.85)
+                added.append(s)
+                covered.update(range(s.start, s.end))
+        return sorted(spans + added, key=lambda x: (x.start, x.end)) if added else spans
 
     def _apply(self, doc: Doc, spans: list[Span]) -> None:
         for s in spans:

@@ -113,6 +113,18 @@ def test_bare_forms_of_address(surface: str, bare: bool) -> None:
     assert is_bare_address(surface) is bare
 
 
+def test_name_lists_continue_from_model_names() -> None:
+    """戚文斌、栾晓雯 found by the model: the name after the next 、 is a person too; a list of
+    things is not a list of names."""
+    stage = ChineseEntityExtractor(use_model=False)
+    text = "区领导戚文斌、栾晓雯、宁致远参加会议。"
+    model = [Span(3, 6, "person", "model", 0.9), Span(7, 10, "person", "model", 0.9)]
+    got = [(text[s.start : s.end], s.source) for s in stage.spans(text, model_spans=model) if s.type == "person"]
+    assert got == [("戚文斌", "model"), ("栾晓雯", "model"), ("宁致远", "rule.name_in_list")]
+    text = "他喜欢苹果、香蕉、梨。"
+    assert not stage.spans(text, model_spans=[])
+
+
 def test_bare_address_is_not_a_person_and_does_not_spread() -> None:
     """李先生 from any source is dropped (CLUENER's convention), so it is not propagated either."""
     stage = ChineseEntityExtractor(use_model=False)
