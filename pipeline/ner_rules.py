@@ -46,6 +46,8 @@ TRANSLITERATED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\
 # jieba frequency above which a surname-initial word is a common word (项目, 文明, 安全), not a name;
 # the most frequent names in jieba's dictionary stay below it (江泽民 2415, 高峰 1556).
 COMMON_WORD_FREQ = 3000
+# jieba frequency below which a word may be a proper name (贵安 0, 中关村 153; 野生 1768, 公共 4271)
+RARE_WORD_FREQ = 500
 TITLE_BLOCKERS = frozenset("会馆处团组队室所院部局厅")
 # Appointment and election verbs are followed by a name: 任命区志豪为…, 免去赵振国的…职务.
 NAME_TRIGGERS = ("任命", "免去", "提名", "推选", "选举", "增补", "补选")
@@ -54,7 +56,7 @@ APPOINTMENT_LINKS = ("担任", "为", "任")
 # Chief posts of the river/lake/forest chief systems are written with their level word (县总河长).
 LEVEL_TITLES = ("总河长", "河长", "湖长", "林长", "总林长", "田长", "路长", "副总河长")
 ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:高新技术产业开发区|经济技术开发区|开发区|高新区|经开区|新区|"
-                       r"自贸区|综合保税区|保税区|产业园区|工业园区|园区|示范区|试验区)")
+                       r"自贸区|自由贸易港|综合保税区|保税区|产业园区|工业园区|园区|示范区|试验区)")
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
@@ -164,6 +166,35 @@ class RuleTagger:
             return True
         return text[j] in LEVEL_CHARS and bool(self._body_at(text, j + 1)[0] or self._title_at(text, j + 1))
 
+    def _standalone_zone_at(self, text: str, i: int) -> int:
+        """End of a named zone at i that stands alone (not before a title or body), 0 if none.
+
+        Its name must be one or two whole words, each a place or a rare word (贵安, 海南, 中关村), so
+        that 公共园区 or 加快贵安新区 are not taken; without word boundaries nothing is."""
+        end = self._zone_at(text, i)
+        if not end or not self._token_of:
+            return 0
+        m = ZONE_NAME.match(text, i)
+        name_end = m.end(1)
+        words, k = [], i
+        while k < name_end:
+            found = self._token_of[k]
+            if found is None or found[0] != k or found[1] > name_end:
+                return 0
+            words.append(found)
+            k = found[1]
+        if len(words) > 2:
+            return 0
+        for ws, we in words:
+            place = self._longest(text, ws, "place")
+            if not (place is not None and place.end == we) and _common_words().get(text[ws:we], 0) >= RARE_WORD_FREQ:
+                return 0
+        return end
+
+    def _begins_word(self, i: int) -> bool:
+        found = self._token_of[i] if 0 <= i < len(self._token_of) else None
+        return found is not None and found[0] == i
+
     def _straddles(self, start: int, end: int) -> bool:
         """Whether [start, end) begins inside a word and runs past its end (作协 in 合作 + 协议): then
         it is two halves of other words, not a word. A span inside one word or unit (副主任 in the unit
@@ -196,7 +227,8 @@ class RuleTagger:
     def _zone_at(self, text: str, i: int) -> int:
         """End of a development zone or park name at i (三江新区, 苏州工业园区), 0 if none. Such names
         are too many for a gazetteer; they are taken only where a clause or word begins."""
-        if i > 0 and text[i - 1] not in PUNCT and text[i - 1] not in FUNCTION_CHARS:
+        if i > 0 and text[i - 1] not in PUNCT and text[i - 1] not in FUNCTION_CHARS \
+                and not self._begins_word(i):
             return 0
         m = ZONE_NAME.match(text, i)
         if m is None or any(c in FUNCTION_CHARS or c in DEMONSTRATIVES for c in m.group(1)):
@@ -484,6 +516,12 @@ class RuleTagger:
                         continue
                     spans.append(Span(i, end, body_type.removesuffix("-local"), "rule.body", 0.85))
                     i = floor = end
+                    continue
+            if self.use_gazetteer:
+                zone = self._standalone_zone_at(text, i)
+                if zone > place_end:  # a named zone alone is a place (贵安新区, 海南自由贸易港), as CLUENER tags it
+                    spans.append(Span(i, zone, "place", "rule.zone", 0.8))
+                    i = zone
                     continue
             if place_end:
                 # Countries alone are left to the model: news names them as qualifiers (中国企业,

@@ -113,6 +113,17 @@ def test_bare_forms_of_address(surface: str, bare: bool) -> None:
     assert is_bare_address(surface) is bare
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("要加快贵安新区数据中心集群建设。", {("贵安新区", "place")}),
+    ("召开海南自由贸易港建设推进会。", {("海南自由贸易港", "place")}),
+    ("为公共园区和野生园区。", set()),  # not names: common words before the zone word
+])
+def test_named_zones_standing_alone_are_places(text: str, expected: set) -> None:
+    stage = ChineseEntityExtractor(use_model=False)
+    got = {(text[s.start : s.end], s.type) for s in stage.spans(text, jieba_spans(text))}
+    assert got == expected
+
+
 def test_name_lists_continue_from_model_names() -> None:
     """戚文斌、栾晓雯 found by the model: the name after the next 、 is a person too; a list of
     things is not a list of names."""
