@@ -178,7 +178,7 @@ class RuleTagger:
         name_end = m.end(1)
         words, k = [], i
         while k < name_end:
-            found = self._token_of[k]
+            found = self._word_at(k)
             if found is None or found[0] != k or found[1] > name_end:
                 return 0
             words.append(found)
@@ -191,15 +191,19 @@ class RuleTagger:
                 return 0
         return end
 
+    def _word_at(self, i: int) -> tuple[int, int] | None:
+        """The segmenter's word around character i while `__call__` runs with tokens, else None."""
+        return self._token_of[i] if 0 <= i < len(self._token_of) else None
+
     def _begins_word(self, i: int) -> bool:
-        found = self._token_of[i] if 0 <= i < len(self._token_of) else None
+        found = self._word_at(i)
         return found is not None and found[0] == i
 
     def _straddles(self, start: int, end: int) -> bool:
         """Whether [start, end) begins inside a word and runs past its end (作协 in 合作 + 协议): then
         it is two halves of other words, not a word. A span inside one word or unit (副主任 in the unit
         常委会副主任) does not straddle."""
-        found = self._token_of[start] if 0 <= start < len(self._token_of) else None
+        found = self._word_at(start)
         return found is not None and found[0] < start and found[1] < end
 
     def _place_ok(self, text: str, start: int, end: int, level: str, tokens: Sequence[tuple[int, int]]
