@@ -38,6 +38,8 @@ _PRIORITY = {"glossary": 0, "place": 1, "title": 2, "government": 3, "person": 4
              "organization": 6}
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an"}
 _CAPWORD = r"(?:[A-Z][A-Za-z'’&.\-]*[A-Za-z]|[A-Z])"
+# Company words written abbreviated, whose period belongs to the name (Co., Corp., Inc., Ltd.).
+_ABBREVIATED_FORMS = frozenset({"Co", "Corp", "Inc", "Ltd"})
 _AND_TRADES = ("Steel", "Shipping", "Technology", "Chemical", "Chemicals", "Gas", "Power", "Trade",
                "Export", "Development", "Investment", "Construction", "Engineering", "Equipment",
                "Materials", "Logistics", "Energy", "Electric", "Electronics", "Machinery", "Finance",
@@ -291,8 +293,12 @@ def org_lexicon() -> OrgLexicon:
     seq = rf"{not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}}"
     legal = _alt(kinds.get("legal", []))
     strict_legal = _alt(x for x in kinds.get("legal", []) if x.startswith(("Co", "Ltd", "Inc")))
+    # an abbreviation keeps its period (Tongwei Co.); a full word does not take the sentence's
+    # (…signed with Jing Macao Technology.)
+    abbreviations = [w for w in kinds["enterprise"] if w in _ABBREVIATED_FORMS]
+    words = [w for w in kinds["enterprise"] if w not in _ABBREVIATED_FORMS]
     enterprise = re.compile(
-        rf"(?<![\w\-])({seq})\s+(?:{_alt(kinds['enterprise'])})\.?(?:,?\s+(?:{legal}))?(?![\w\-])"
+        rf"(?<![\w\-])({seq})\s+(?:(?:{_alt(abbreviations)})\.?|(?:{_alt(words)}))(?:,?\s+(?:{legal}))?(?![\w\-])"
     )
     # "and" inside a company name joins two trade words ("Iron and Steel", "Science and Technology",
     # "Port and Shipping"); anywhere else it separates two companies of a list.

@@ -219,3 +219,11 @@ def test_lists_of_institutions_and_other_committees() -> None:
     assert ("place", "Baoding Airport Economy Zone") in got
     assert ("title", "Secretary") in got
     assert ("organization", "Municipal Committee of the Communist Youth League") in got
+
+
+def test_a_sentence_period_is_not_part_of_a_company_name() -> None:
+    """Co. keeps its period; Technology at the end of a sentence does not take the sentence's."""
+    text = "The city signed with Hengyuan Solar Technology. It also visited Tongwei Co. on Monday."
+    assert [e.text for e in _run(text).entities if e.type == "enterprise"] == [
+        "Hengyuan Solar Technology", "Tongwei Co.",
+    ]
