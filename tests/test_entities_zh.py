@@ -124,6 +124,17 @@ def test_named_zones_standing_alone_are_places(text: str, expected: set) -> None
     assert got == expected
 
 
+@pytest.mark.parametrize("text,place,expected", [
+    ("让很多济南人趋之若鹜。", "济南", set()),              # the people of Jinan
+    ("香港人口持续增长。", "香港", {("香港", "place")}),     # Hong Kong's population
+])
+def test_demonyms_are_not_places(text: str, place: str, expected: set) -> None:
+    stage = ChineseEntityExtractor(use_model=False)
+    start = text.index(place)
+    model = [Span(start, start + len(place), "place", "model", 0.9)]
+    assert {(text[s.start : s.end], s.type) for s in stage.spans(text, model_spans=model)} == expected
+
+
 def test_name_lists_continue_from_model_names() -> None:
     """戚文斌、栾晓雯 found by the model: the name after the next 、 is a person too; a list of
     things is not a list of names."""
