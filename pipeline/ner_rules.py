@@ -57,6 +57,7 @@ APPOINTMENT_LINKS = ("担任", "为", "任")
 LEVEL_TITLES = ("总河长", "河长", "湖长", "林长", "总林长", "田长", "路长", "副总河长")
 ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:高新技术产业开发区|经济技术开发区|开发区|高新区|经开区|新区|"
                        r"自贸区|自由贸易港|综合保税区|保税区|产业园区|工业园区|园区|示范区|试验区)")
+ZONE_WORD = re.compile(r"区|园|港")  # a zone name ends in one of these: texts without them skip the zone rules
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
@@ -118,9 +119,11 @@ class RuleTagger:
         self.use_enterprise = use_enterprise
         self.known = dict(known_enterprises or {})  # Chinese form -> canonical English name
         self._known_max = max(map(len, self.known), default=0)
-        self._known_prefixes: dict[str, list[str]] = {}
-        for form in self.known:
-            self._known_prefixes.setdefault(form[0], []).append(form)
+        # where a known form starts, found once per text (forms may overlap: a lookahead finds all)
+        self._known_re = re.compile("(?=" + "|".join(map(re.escape, sorted(self.known, key=len, reverse=True)))
+                                    + ")") if self.known else None
+        self._known_starts: frozenset[int] = frozenset()
+        self._zones_here = True
         self._fallback_starts: frozenset[int] | None = None
         self._indexed_text: str | None = None
         self._index: list[tuple[Match, ...]] = []
@@ -231,6 +234,8 @@ class RuleTagger:
     def _zone_at(self, text: str, i: int) -> int:
         """End of a development zone or park name at i (三江新区, 苏州工业园区), 0 if none. Such names
         are too many for a gazetteer; they are taken only where a clause or word begins."""
+        if not self._zones_here and text is self._indexed_text:
+            return 0
         if i > 0 and text[i - 1] not in PUNCT and text[i - 1] not in FUNCTION_CHARS \
                 and not self._begins_word(i):
             return 0
@@ -324,7 +329,7 @@ class RuleTagger:
         is the rest of a subsidiary's legal name (中储粮 + 哈尔滨直属库有限公司), so a legal name is
         not extended back over the verb before it (走访隆基绿能…); a legal name keeps the place
         written before it (河北 + 晶澳太阳能科技有限公司)."""
-        if not any(text.startswith(form, i) for form in self._known_prefixes.get(text[i], ())):
+        if i not in self._known_starts:
             return None
         if not token_starts:  # no segmenter ran: jieba's words, once per text and only when needed
             if self._fallback_starts is None:
@@ -425,6 +430,8 @@ class RuleTagger:
     # ------------------------------------------------------------------ main
     def __call__(self, text: str, tokens: Sequence[tuple[int, int]] = ()) -> list[Span]:
         self._indexed_text, self._index = text, self.lex.index(text)
+        self._known_starts = frozenset(m.start() for m in self._known_re.finditer(text)) if self._known_re else frozenset()
+        self._zones_here = ZONE_WORD.search(text) is not None
         self._token_of = [None] * len(text) if tokens else []
         for ts, te in tokens:
             for k in range(ts, min(te, len(text))):
@@ -433,7 +440,7 @@ class RuleTagger:
             return self._tag(text, tokens)
         finally:
             self._indexed_text, self._index, self._token_of = None, [], []
-            self._fallback_starts = None
+            self._fallback_starts, self._known_starts, self._zones_here = None, frozenset(), True
 
     def _tag(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []
