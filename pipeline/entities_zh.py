@@ -207,13 +207,12 @@ class ChineseEntityExtractor(Stage):
         """A name after a person and 、 is a person too (区领导戚文斌、栾晓雯、宁致远), whichever source
         found the first: the rules follow such lists from the names they find themselves, and this
         carries them on from the model's."""
-        starts = {s.start for s in spans}
         covered = {k for s in spans for k in range(s.start, s.end)}
         known = {text[s.start : s.end] for s in spans if s.type == "person"}
         added: list[Span] = []
         for s in list(spans):
             while s.type == "person" and s.end < len(text) - 1 and text[s.end] == "、" \
-                    and s.end + 1 not in starts and s.end + 1 not in covered:
+                    and s.end + 1 not in covered:
                 end = self._rules.name_after(text, s.end + 1, known)
                 if not end or any(k in covered for k in range(s.end + 1, end)):
                     break

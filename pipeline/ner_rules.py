@@ -57,7 +57,7 @@ APPOINTMENT_LINKS = ("担任", "为", "任")
 LEVEL_TITLES = ("总河长", "河长", "湖长", "林长", "总林长", "田长", "路长", "副总河长")
 ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:高新技术产业开发区|经济技术开发区|开发区|高新区|经开区|新区|"
                        r"自贸区|自由贸易港|综合保税区|保税区|产业园区|工业园区|园区|示范区|试验区)")
-ZONE_WORD = re.compile(r"区|园|港")  # a zone name ends in one of these: texts without them skip the zone rules
+ZONE_WORD = re.compile(r"[区港]")  # every ZONE_NAME ends in one: texts without them skip the zone rules
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",

@@ -93,17 +93,16 @@ def test_merge_prefers_rules_then_model_then_gazetteer() -> None:
                                                            (10, 12, "place")]
 
 
-def test_a_body_begins_a_word() -> None:
+def test_a_body_begins_a_word(rules_stage: ChineseEntityExtractor) -> None:
     """A body or title that begins inside one word and ends in the next is two halves of other words
     (作协 in 合作 + 协议, 区长 in 园区 + 长期); 河长 before 制 names the river-chief system."""
-    stage = ChineseEntityExtractor(use_model=False)
     for text, expected in (("双方签订合作协议。", set()), ("市作协召开会议。", {("市作协", "organization")}),
                            ("为外资企业在园区长期发展提供服务。", set()),          # 区长 in 园区 + 长期
                            ("全面落实河长制、湖长制。", set()),                   # a system, not a post
                            ("市人大常委会副主任俞德明出席。", {("市人大常委会", "government"),
                                                             ("副主任", "title"), ("俞德明", "person")})):
         tokens = jieba_spans(text)
-        assert {(text[s.start : s.end], s.type) for s in stage.spans(text, tokens)} == expected
+        assert {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, tokens)} == expected
 
 
 @pytest.mark.parametrize("surface,bare", [("李先生", True), ("王女士", True), ("张某", True), ("李某某", True),
@@ -118,9 +117,9 @@ def test_bare_forms_of_address(surface: str, bare: bool) -> None:
     ("召开海南自由贸易港建设推进会。", {("海南自由贸易港", "place")}),
     ("为公共园区和野生园区。", set()),  # not names: common words before the zone word
 ])
-def test_named_zones_standing_alone_are_places(text: str, expected: set) -> None:
-    stage = ChineseEntityExtractor(use_model=False)
-    got = {(text[s.start : s.end], s.type) for s in stage.spans(text, jieba_spans(text))}
+def test_named_zones_standing_alone_are_places(rules_stage: ChineseEntityExtractor, text: str,
+                                               expected: set) -> None:
+    got = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, jieba_spans(text))}
     assert got == expected
 
 
@@ -128,44 +127,41 @@ def test_named_zones_standing_alone_are_places(text: str, expected: set) -> None
     ("让很多济南人趋之若鹜。", "济南", set()),              # the people of Jinan
     ("香港人口持续增长。", "香港", {("香港", "place")}),     # Hong Kong's population
 ])
-def test_demonyms_are_not_places(text: str, place: str, expected: set) -> None:
-    stage = ChineseEntityExtractor(use_model=False)
+def test_demonyms_are_not_places(rules_stage: ChineseEntityExtractor, text: str, place: str,
+                                 expected: set) -> None:
     start = text.index(place)
     model = [Span(start, start + len(place), "place", "model", 0.9)]
-    assert {(text[s.start : s.end], s.type) for s in stage.spans(text, model_spans=model)} == expected
+    assert {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)} == expected
 
 
-def test_name_lists_continue_from_model_names() -> None:
+def test_name_lists_continue_from_model_names(rules_stage: ChineseEntityExtractor) -> None:
     """戚文斌、栾晓雯 found by the model: the name after the next 、 is a person too; a list of
     things is not a list of names."""
-    stage = ChineseEntityExtractor(use_model=False)
     text = "区领导戚文斌、栾晓雯、宁致远参加会议。"
     model = [Span(3, 6, "person", "model", 0.9), Span(7, 10, "person", "model", 0.9)]
-    got = [(text[s.start : s.end], s.source) for s in stage.spans(text, model_spans=model) if s.type == "person"]
+    got = [(text[s.start : s.end], s.source) for s in rules_stage.spans(text, model_spans=model) if s.type == "person"]
     assert got == [("戚文斌", "model"), ("栾晓雯", "model"), ("宁致远", "rule.name_in_list")]
     text = "他喜欢苹果、香蕉、梨。"
-    assert not stage.spans(text, model_spans=[])
+    assert not rules_stage.spans(text, model_spans=[])
 
 
-def test_bare_address_is_not_a_person_and_does_not_spread() -> None:
+def test_bare_address_is_not_a_person_and_does_not_spread(rules_stage: ChineseEntityExtractor) -> None:
     """李先生 from any source is dropped (CLUENER's convention), so it is not propagated either."""
-    stage = ChineseEntityExtractor(use_model=False)
     text = "店长李先生告诉记者，李明也来了。"
     model = [Span(2, 5, "person", "model", 0.9), Span(10, 12, "person", "model", 0.9)]
-    got = [(text[s.start : s.end], s.type) for s in stage.spans(text, model_spans=model)]
+    got = [(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)]
     assert ("李先生", "person") not in got and ("李明", "person") in got
 
 
-def test_presided_after_a_name_is_not_a_title() -> None:
+def test_presided_after_a_name_is_not_a_title(rules_stage: ChineseEntityExtractor) -> None:
     """邝美珊主持: the meeting-report verb; 本期主持房桂岭: a host, CLUENER's position."""
-    stage = ChineseEntityExtractor(use_model=False)
     verb = "市长邝美珊主持会议。"
     got = [(verb[s.start : s.end], s.type) for s in
-           stage.spans(verb, model_spans=[Span(2, 5, "person", "model", 0.9), Span(5, 7, "title", "model", 0.5)])]
+           rules_stage.spans(verb, model_spans=[Span(2, 5, "person", "model", 0.9), Span(5, 7, "title", "model", 0.5)])]
     assert ("邝美珊", "person") in got and ("主持", "title") not in got
     noun = "本期主持房桂岭。"
     got = [(noun[s.start : s.end], s.type) for s in
-           stage.spans(noun, model_spans=[Span(2, 4, "title", "model", 0.5), Span(4, 7, "person", "model", 0.9)])]
+           rules_stage.spans(noun, model_spans=[Span(2, 4, "title", "model", 0.5), Span(4, 7, "person", "model", 0.9)])]
     assert ("主持", "title") in got and ("房桂岭", "person") in got
 
 
