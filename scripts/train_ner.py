@@ -146,6 +146,30 @@ def swap_names(rows: list[tuple[str, list[tuple[int, int, str]]]], pool: list[st
     return out
 
 
+NAME_TERM_AFTER = ("主义", "思想", "理论")  # 马克思主义, 邓小平理论: People's Daily tags the name inside
+
+
+def name_constraints(text: str, spans: list[tuple[int, int, str]], tags: list[str]) -> torch.Tensor:
+    """Allowed CLUENER tags per character ([len, n_tags] bool) from People's Daily PER spans.
+    A PER span of 2+ characters must be a name; elsewhere no name may start or continue. Why not more:
+    PD's LOC/ORG do not map onto CLUENER's labels, and its one-character surnames (江主席) and
+    names inside terms are tagged where CLUENER tags nothing, so those positions stay free."""
+    name_ids = [i for i, t in enumerate(tags) if t.endswith("-name")]
+    allowed = torch.ones(len(text), len(tags), dtype=torch.bool)
+    allowed[:, name_ids] = False
+    for s, e, lab in spans:
+        if lab != "PER":
+            continue
+        if e - s == 1 or text.startswith(NAME_TERM_AFTER, e):
+            allowed[s:e] = True
+            continue
+        allowed[s:e] = False
+        allowed[s, tags.index("B-name")] = True
+        allowed[s + 1 : e - 1, tags.index("I-name")] = True
+        allowed[e - 1, tags.index("E-name")] = True
+    return allowed
+
+
 class AuxHead(torch.nn.Module):
     """Output layer + CRF for an auxiliary corpus, on the main tagger's encoder states."""
 
@@ -168,6 +192,9 @@ def main() -> None:
     ap.add_argument("--lm-finetune", type=float, default=0.0,
                     help="learning rate for tuning the character LM with the tagger (0 = frozen)")
     ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
+    ap.add_argument("--pd-names", action="store_true",
+                    help="the --extra-pd sentences also train the main output layer's names, as partial "
+                         "labels (every other position: any label but a name)")
     ap.add_argument("--pseudo", type=int, default=0,
                     help="People's Daily sentences labelled by --teacher, trained as CLUENER data")
     ap.add_argument("--teacher", type=Path,
@@ -270,6 +297,7 @@ def main() -> None:
           f"{len(hold)} held-out / {len(aux)} aux sentences", flush=True)
     train_enc = encode_all(train + pseudo + swapped, tag_id)
     aux_enc = encode_all(aux, {t: i for i, t in enumerate(aux_tags)}) if aux else []
+    aux_allowed = [name_constraints(t, s, tags) for t, s in aux] if args.pd_names else []
     print(f"encoded in {time.time() - t_start:.0f}s; params {sum(p.numel() for p in net.parameters())}",
           flush=True)
 
@@ -314,6 +342,11 @@ def main() -> None:
             else:
                 h = net.encode(chars, bl, br, words, feats_t, lengths)
                 loss = aux_head.crf.nll(aux_head.out(h), gold, mask)
+                if aux_allowed:
+                    allowed = torch.ones(*chars.shape, len(tags), dtype=torch.bool)
+                    for k, i in enumerate(idx):
+                        allowed[k, : len(aux_allowed[i])] = aux_allowed[i]
+                    loss = loss + net.crf.partial_nll(net.out(h), allowed, mask)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 5.0)

@@ -253,6 +253,45 @@ def test_unpacked_bilstm_equals_packed_at_valid_positions() -> None:
 
 
 @pytest.mark.skipif(not (MODELS_DIR / DEFAULT_MODEL).exists(), reason="bundled NER model not built")
+def test_partial_nll_counts_every_allowed_path_as_gold() -> None:
+    """CRF.partial_nll: -log of the probability mass of the paths that keep to `allowed`,
+    checked against enumerating every path; all allowed gives 0."""
+    torch.manual_seed(1)
+    tags = tag_set(("x",))
+    crf = CRF(tags)
+    with torch.no_grad():
+        crf.trans.normal_()
+        crf.start.normal_()
+    em = torch.randn(1, 3, len(tags))
+    allowed = torch.ones(1, 3, len(tags), dtype=torch.bool)
+    allowed[0, 1, tags.index("O")] = False  # the middle character is inside some span
+    paths = list(itertools.product(range(len(tags)), repeat=3))
+    scores = torch.tensor([_path_score(crf, em[0], p) for p in paths])
+    inside = torch.tensor([p[1] != tags.index("O") for p in paths])
+    expected = float(torch.logsumexp(scores, 0) - torch.logsumexp(scores[inside], 0))
+    mask = torch.ones(1, 3, dtype=torch.bool)
+    assert abs(float(crf.partial_nll(em, allowed, mask).detach()) - expected) < 1e-3
+    assert abs(float(crf.partial_nll(em, torch.ones_like(allowed), mask).detach())) < 1e-4
+
+
+def test_peoples_daily_names_become_partial_labels() -> None:
+    """scripts/train_ner.py --pd-names: a PD name of 2+ characters is a name; no other position may
+    be one; a one-character surname (江主席) and a name inside a term (马克思主义) stay free."""
+    from conftest import load_script
+
+    train_ner = load_script("train_ner")
+    tags = tag_set()
+    text = "国家主席江泽民说江主席学习马克思主义"
+    spans = [(0, 2, "LOC"), (4, 7, "PER"), (8, 9, "PER"), (13, 16, "PER")]
+    allowed = train_ner.name_constraints(text, spans, tags)
+    names = [{tags[j] for j in range(len(tags)) if allowed[i, j] and tags[j].endswith("-name")}
+             for i in range(len(text))]
+    assert [names[i] for i in (4, 5, 6)] == [{"B-name"}, {"I-name"}, {"E-name"}]
+    assert int(allowed[5].sum()) == 1  # inside a name nothing else is allowed
+    assert names[0] == names[2] == names[7] == set() and allowed[0].sum() == len(tags) - 4
+    assert allowed[8].all() and allowed[13:16].all()
+
+
 def test_teacher_labels_for_self_training() -> None:
     """scripts/train_ner.py --pseudo: the teacher's spans keep CLUENER's labels and exact offsets."""
     from conftest import load_script
