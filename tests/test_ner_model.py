@@ -51,14 +51,20 @@ def _path_score(crf: CRF, em: torch.Tensor, path: tuple[int, ...]) -> float:
     return float(s.detach())
 
 
-def test_crf_decode_and_partition_are_exact() -> None:
-    torch.manual_seed(0)
+def _random_crf(seed: int) -> tuple[list[str], CRF]:
+    """A one-label CRF with random scores, small enough to enumerate every path."""
+    torch.manual_seed(seed)
     tags = tag_set(("x",))
     crf = CRF(tags)
     with torch.no_grad():
         crf.trans.normal_()
         crf.start.normal_()
         crf.end.normal_()
+    return tags, crf
+
+
+def test_crf_decode_and_partition_are_exact() -> None:
+    tags, crf = _random_crf(0)
     em = torch.randn(1, 4, len(tags))
     paths = list(itertools.product(range(len(tags)), repeat=4))
     scores = {p: _path_score(crf, em[0], p) for p in paths}
@@ -256,12 +262,7 @@ def test_unpacked_bilstm_equals_packed_at_valid_positions() -> None:
 def test_partial_nll_counts_every_allowed_path_as_gold() -> None:
     """CRF.partial_nll: -log of the probability mass of the paths that keep to `allowed`,
     checked against enumerating every path; all allowed gives 0."""
-    torch.manual_seed(1)
-    tags = tag_set(("x",))
-    crf = CRF(tags)
-    with torch.no_grad():
-        crf.trans.normal_()
-        crf.start.normal_()
+    tags, crf = _random_crf(1)
     em = torch.randn(1, 3, len(tags))
     allowed = torch.ones(1, 3, len(tags), dtype=torch.bool)
     allowed[0, 1, tags.index("O")] = False  # the middle character is inside some span
