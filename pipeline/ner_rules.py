@@ -58,6 +58,7 @@ LEVEL_TITLES = ("总河长", "河长", "湖长", "林长", "总林长", "田长"
 ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:高新技术产业开发区|经济技术开发区|开发区|高新区|经开区|新区|"
                        r"自贸区|自由贸易港|综合保税区|保税区|产业园区|工业园区|园区|示范区|试验区)")
 ZONE_WORD = re.compile(r"[区港]")  # every ZONE_NAME ends in one: texts without them skip the zone rules
+ZONE_REACH = 6 + 9  # the farthest a ZONE_NAME's last character lies from its start, minus one
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
@@ -124,6 +125,7 @@ class RuleTagger:
                                     + ")") if self.known else None
         self._known_starts: frozenset[int] = frozenset()
         self._zones_here = True
+        self._busy: list[bool] = []
         self._fallback_starts: frozenset[int] | None = None
         self._indexed_text: str | None = None
         self._index: list[tuple[Match, ...]] = []
@@ -432,6 +434,7 @@ class RuleTagger:
         self._indexed_text, self._index = text, self.lex.index(text)
         self._known_starts = frozenset(m.start() for m in self._known_re.finditer(text)) if self._known_re else frozenset()
         self._zones_here = ZONE_WORD.search(text) is not None
+        self._busy = self._busy_positions(text)
         self._token_of = [None] * len(text) if tokens else []
         for ts, te in tokens:
             for k in range(ts, min(te, len(text))):
@@ -439,8 +442,24 @@ class RuleTagger:
         try:
             return self._tag(text, tokens)
         finally:
-            self._indexed_text, self._index, self._token_of = None, [], []
+            self._indexed_text, self._index, self._token_of, self._busy = None, [], [], []
             self._fallback_starts, self._known_starts, self._zones_here = None, frozenset(), True
+
+    def _busy_positions(self, text: str) -> list[bool]:
+        """Where anything but a name after a trigger can start: a lexicon match other than a surname,
+        a level word, a known enterprise, or a zone word close enough ahead. Why: most characters of
+        a text start nothing, and the main loop skips them without asking every rule."""
+        busy = [any(m.kind != "surname" for m in found) for found in self._index]
+        for i, ch in enumerate(text):
+            if ch in LEVEL_CHARS:
+                busy[i] = True
+        for i in self._known_starts:
+            busy[i] = True
+        if self._zones_here:
+            for m in ZONE_WORD.finditer(text):
+                for k in range(max(0, m.start() - ZONE_REACH), m.start()):
+                    busy[k] = True
+        return busy
 
     def _tag(self, text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []
@@ -466,6 +485,9 @@ class RuleTagger:
                     known.add(text[i:end])
                     last_person_end = i = floor = end
                     continue
+            if not self._busy[i]:
+                i += 1
+                continue
             if self.use_enterprise and self.known:
                 known_span = self._known_enterprise_at(text, i, token_starts)
                 if known_span is not None:
