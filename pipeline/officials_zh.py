@@ -6,13 +6,17 @@ them after it (宋华英任邢台市委副书记). We read these chains off the 
 so linking improves with extraction and needs no second parser. Titles before a list of names
 (副主任俞德明、柏静) belong to every name of the list; a head title right after a name (习近平总书记)
 belongs to it. The body of a title is the government
-entity written before it, else what the title itself implies (市委副书记 → <place>市委, 副市长 →
-<place>市人民政府). Names are romanized canonically so that Chinese and English records meet.
+entity written before it (an enterprise or organization too: 中国华能集团有限公司董事长), else what
+the title itself implies (市委副书记 → <place>市委, 副市长 → <place>市人民政府). A body written with its
+level alone (省委, 市发展改革委) is completed with the document's place of that level, when the
+document names exactly one (or the chain before named it). Names are romanized canonically so that
+Chinese and English records meet.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from .doc import Doc, Entity, Official
 from .ner_lexicon import default_lexicon
@@ -21,11 +25,13 @@ from .officials import merge_officials
 from .romanize import romanize_name
 
 CHAIN_TYPES = frozenset({"title", "place", "government"})
+AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 董事长: only right before a title
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
 AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
 PARTY_COMMITTEES = ("省委", "市委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
+BODY_LEVELS = frozenset("省市县区州盟旗")  # a body written with one of these alone (市委, 市发展改革委)
 
 
 def _gap(text: str, a: int, b: int) -> str:
@@ -62,6 +68,8 @@ def _chain_before(text: str, ents: list[Entity], k: int) -> list[Entity]:
         chain.append(e)
         pos = e.start
         j -= 1
+    if chain and j >= 0 and ents[j].type in AFFILIATION_TYPES and ents[j].end == pos:
+        chain.append(ents[j])
     chain.reverse()
     return chain if any(c.type == "title" for c in chain) else []
 
@@ -109,7 +117,7 @@ def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
     for e in chain:
         if e.type == "place":
             place, government = e.text, None
-        elif e.type == "government":
+        elif e.type == "government" or e.type in AFFILIATION_TYPES:
             government = e.text
         else:
             titles.append(e.text)
@@ -127,10 +135,11 @@ def link_officials(doc: Doc) -> list[Official]:
     a release written in traditional characters gives the same titles as any other (市委書記 →
     市委书记); `mentions` point into the text as written."""
     ents = sorted((replace(e, text=doc.norm_text[slice(*doc.to_norm_span(e.start, e.end))])
-                   for e in doc.entities if e.type in CHAIN_TYPES | {"person"}),
+                   for e in doc.entities if e.type in CHAIN_TYPES | AFFILIATION_TYPES | {"person"}),
                   key=lambda e: (e.start, e.end))
     found: list[Official] = []
     last_place: str | None = None
+    doc_places = _places_by_level(ents)
     for k, ent in enumerate(ents):
         if ent.type == "government":
             last_place = _place_prefix(ent.text) or last_place  # 济南市商务局 → 济南市
@@ -145,14 +154,83 @@ def link_officials(doc: Doc) -> list[Official]:
         places = [e.text for e in chain if e.type == "place"]
         if places:
             last_place = places[-1]
-        elif chain and last_place and chain[0].type == "title":
-            # 副市长郑川 later in a document about 邢台: the body is in the same city
-            chain = [Entity("place", chain[0].start, chain[0].start, last_place)] + chain
         titles, body = _titles_and_body(chain)
+        if body and body[0] in BODY_LEVELS:
+            # 副市长郑川 later in a document about 邢台: the body is in the same city
+            recent = last_place if chain and chain[0].type == "title" else None
+            body = _complete_body(body, recent, doc_places)
         zh = ent.text.strip()
         found.append(Official(romanize_name(zh), titles, zh=zh, organization=body,
                               mentions=[(ent.start, ent.end)]))
     return merge_officials(_group_by_name(found))
+
+
+@lru_cache(maxsize=1)
+def _division_names() -> dict[str, str]:
+    """Admin-division code → full name (530000 → 云南省), from the place lexicon."""
+    names: dict[str, str] = {}
+    for name, label in default_lexicon().entries.get("place", {}).items():
+        kind, _, code = label.partition("\t")
+        if code and kind in ("province", "prefecture", "county"):
+            names.setdefault(code, name)
+    return names
+
+
+def _division(name: str) -> tuple[str, str] | None:
+    """(full name, code) of an admin division written in full or short form (云南 → 云南省)."""
+    label = default_lexicon().label("place", name)
+    if not label:
+        return None
+    kind, _, code = label.partition("\t")
+    full = _division_names().get(code)
+    if not full or kind == "country":
+        return None
+    return full, code
+
+
+def _level_of(full: str) -> str:
+    """The level word a body of this division is written with: 云南省 → 省, 北京市 and 义乌市 → 市."""
+    if full.endswith("自治区"):
+        return "自治区"  # 自治区党委, never 区委
+    return full[-1]
+
+
+def _places_by_level(ents: list[Entity]) -> dict[str, set[str]]:
+    """The divisions a document names, by level word, with the province (and city) that the lower
+    ones lie in: a release that names only 昆明 is about 云南省."""
+    by_level: dict[str, set[str]] = {}
+    codes: list[str] = []
+    for e in ents:
+        text = e.text if e.type == "place" else _place_prefix(e.text) if e.type == "government" else None
+        found = _division(text) if text else None
+        if found:
+            full, code = found
+            by_level.setdefault(_level_of(full), set()).add(full)
+            codes.append(code)
+    names = _division_names()
+    for prefix_len, level in ((2, "省"), (4, "市")):
+        parents = {names.get(code[:prefix_len].ljust(6, "0")) for code in codes}
+        parents.discard(None)
+        if len(parents) == 1:
+            parent = parents.pop()
+            if _level_of(parent) == level:
+                by_level.setdefault(level, set()).add(parent)
+    return by_level
+
+
+def _complete_body(body: str, recent: str | None, doc_places: dict[str, set[str]]) -> str:
+    """省委 → 云南省委, 市发展改革委 → 深圳市发展改革委: the place of the body's level, from the place a
+    title chain before named (长沙 + 县委 → 长沙县委, but never 邢台 + 省委) or the one place of that
+    level the document names; unchanged otherwise."""
+    level = body[0]
+    found = _division(recent if recent.endswith(level) else recent + level) if recent else None
+    if found and _level_of(found[0]) == level:
+        place = found[0]
+    elif len(doc_places.get(level, ())) == 1:
+        place = next(iter(doc_places[level]))
+    else:
+        return body
+    return place + body[1:]
 
 
 def _place_prefix(name: str) -> str | None:

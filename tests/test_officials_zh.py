@@ -33,10 +33,33 @@ def test_seed_chain(stage: ChineseEntityExtractor) -> None:
 
 def test_body_before_post_and_appointment(stage: ChineseEntityExtractor) -> None:
     offs = officials(stage, "市政府秘书长李明陪同。会议宣布，曾志刚同志任保定市委常委。")
-    assert offs["李明"].titles == ["秘书长"] and offs["李明"].organization == "市政府"
+    # the document names one city (保定), so the bare 市政府 is that city's
+    assert offs["李明"].titles == ["秘书长"] and offs["李明"].organization == "保定市政府"
     zeng = offs["曾志刚"]
     assert zeng.name == "Zeng Zhigang" and zeng.titles == ["市委常委"]
     assert zeng.organization == "保定市委"
+
+
+def test_bare_level_bodies_take_the_documents_place(stage: ChineseEntityExtractor) -> None:
+    """省委 in a release about 昆明 is 云南省委 (the province the city lies in); 市发展改革委 in a
+    release about 深圳 is 深圳市发展改革委; the chain's own place wins over the document's."""
+    offs = officials(stage, "省委书记王宁在昆明调研。市发展改革委主任赵刚陪同。")
+    assert offs["王宁"].organization == "云南省委"
+    assert offs["赵刚"].organization == "昆明市发展改革委"
+    offs = officials(stage, "邢台市委副书记宋华英出席。省委常委李强讲话。")
+    assert offs["宋华英"].organization == "邢台市委"
+    assert offs["李强"].organization == "河北省委"  # not 邢台省委: the levels differ
+
+
+def test_bare_level_body_stays_bare_when_the_document_names_two(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "杭州、宁波两市代表出席。市委书记王宁讲话。")
+    assert offs["王宁"].organization == "市委"
+
+
+def test_enterprise_before_titles_is_the_affiliation(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "会见了中国华能集团有限公司董事长、党组书记温枢刚一行。")
+    assert offs["温枢刚"].titles == ["董事长", "党组书记"]
+    assert offs["温枢刚"].organization == "中国华能集团有限公司"
 
 
 def test_person_without_title_is_not_an_official(stage: ChineseEntityExtractor) -> None:
