@@ -29,9 +29,9 @@ AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
 AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
-PARTY_COMMITTEES = ("省委", "市委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
+PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
-BODY_LEVELS = frozenset("省市县区州盟旗")  # a body written with one of these alone (市委, 市发展改革委)
+BODY_LEVELS = ("自治区", "省", "市", "县", "区", "州", "盟", "旗")  # written alone: 市委, 自治区党委
 
 
 def _gap(text: str, a: int, b: int) -> str:
@@ -155,7 +155,7 @@ def link_officials(doc: Doc) -> list[Official]:
         if places:
             last_place = places[-1]
         titles, body = _titles_and_body(chain)
-        if body and body[0] in BODY_LEVELS:
+        if body and body.startswith(BODY_LEVELS):
             # 副市长郑川 later in a document about 邢台: the body is in the same city
             recent = last_place if chain and chain[0].type == "title" else None
             body = _complete_body(body, recent, doc_places)
@@ -222,7 +222,7 @@ def _complete_body(body: str, recent: str | None, doc_places: dict[str, set[str]
     """省委 → 云南省委, 市发展改革委 → 深圳市发展改革委: the place of the body's level, from the place a
     title chain before named (长沙 + 县委 → 长沙县委, but never 邢台 + 省委) or the one place of that
     level the document names; unchanged otherwise."""
-    level = body[0]
+    level = next(w for w in BODY_LEVELS if body.startswith(w))
     found = _division(recent if recent.endswith(level) else recent + level) if recent else None
     if found and _level_of(found[0]) == level:
         place = found[0]
@@ -230,7 +230,7 @@ def _complete_body(body: str, recent: str | None, doc_places: dict[str, set[str]
         place = next(iter(doc_places[level]))
     else:
         return body
-    return place + body[1:]
+    return place + body[len(level):]
 
 
 def _place_prefix(name: str) -> str | None:

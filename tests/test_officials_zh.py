@@ -109,3 +109,9 @@ def test_traditional_script_release(stage: ChineseEntityExtractor) -> None:
     assert xiao.name == "Xiao Wenxuan" and xiao.titles == ["省委常委", "市委书记"]
     assert deng.titles == ["市委副书记", "市长"] and deng.organization == "厦门市委"
     assert [text[s:e] for s, e in xiao.mentions] == ["蕭文軒"]
+
+
+def test_autonomous_region_party_committee(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "新疆维吾尔自治区党委书记马兴瑞出席。会议由自治区党委书记李明主持。")
+    assert offs["马兴瑞"].organization == "新疆维吾尔自治区党委"
+    assert offs["李明"].organization == "新疆维吾尔自治区党委"  # 自治区 alone: the region named before
