@@ -177,14 +177,19 @@ def _absorb_echo(text: str, start: int, end: int, replacement: str) -> tuple[int
     return start, end
 
 
-def _keep_group_suffix(replacement: str, surface: str) -> str:
-    """"River Steel Group" → "HBIS Group", not "HBIS": the text's group/company word stays."""
+def _keep_group_suffix(replacement: str, surface: str, period_follows: bool = False) -> str:
+    """"River Steel Group" → "HBIS Group", not "HBIS": the text's group/company word stays, and so
+    does an abbreviated legal word whose period follows ("Tianqi Lithium Co., Ltd." keeps its "Co",
+    never "Tianqi Lithium., Ltd.")."""
     last = _WORD.findall(surface)[-1]
-    if last.lower() in ("group", "company", "corporation", "holdings") and not replacement.lower().endswith(
-        last.lower()
-    ):
+    kept = _GROUP_WORDS + (_ABBREVIATED_LEGAL_WORDS if period_follows else ())
+    if last.lower() in kept and not replacement.lower().endswith(last.lower()):
         return f"{replacement} {last}"
     return replacement
+
+
+_GROUP_WORDS = ("group", "company", "corporation", "holdings")
+_ABBREVIATED_LEGAL_WORDS = ("co", "corp", "inc", "ltd")
 
 
 _LEGAL_SUFFIXES = frozenset(
@@ -344,7 +349,7 @@ class TranslationCleanup(Stage):
                 continue
             replacement = inflected
             if m.entry.type == "enterprise":
-                replacement = _keep_group_suffix(replacement, surface)
+                replacement = _keep_group_suffix(replacement, surface, text.startswith(".", end))
             start, end = _absorb_echo(text, start, end, replacement)
             replacement = match_case(
                 replacement, text[start:end], bool(_SENTENCE_START.search(text, max(0, start - 8), start))

@@ -149,6 +149,14 @@ def test_literal_company_names_keep_group_word_and_skip_other_names():
     assert fixes(clean("Hengda Group was restructured.")) == [("Hengda Group", "Evergrande Group")]
 
 
+def test_legal_names_keep_their_abbreviated_word():
+    """A garble ending in "Co" inside "… Co., Ltd." must not leave "LONGi., Ltd."."""
+    doc = clean("Longji Co., Ltd. and Tianqi Lithium Co., Ltd. signed with BYD Co., Ltd. today.")
+    assert fixes(doc) == [("Longji Co", "LONGi Co")]
+    assert doc.clean_text == "LONGi Co., Ltd. and Tianqi Lithium Co., Ltd. signed with BYD Co., Ltd. today."
+    assert fixes(clean("Tianqi Lithium Co said")) == [("Tianqi Lithium Co", "Tianqi Lithium")]
+
+
 def test_split_place_names_are_joined_before_a_place_suffix():
     assert fixes(clean("On April 18, Zi Bo City held a meeting.", rules=("places",))) == [("Zi Bo", "Zibo")]
     assert clean("Vice Mayor Li Xian attended.", rules=("places",)).corrections == []
