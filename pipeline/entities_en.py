@@ -413,17 +413,35 @@ def _title_target() -> re.Pattern[str]:
                       r"|\s+of\s+(?:the\s+)?[A-Za-z]")
 
 
+# A lower-case title is one in an appositive after a name ("Li Ming, vice mayor and ...") or when it
+# continues a title chain ("deputy secretary of the provincial party committee and governor").
+_APPOSITIVE_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2},[ \t]*$")
+_CHAIN_CONTINUES = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|and[ \t]+)$")
+
+
 def find_titles(text: str) -> list[Candidate]:
-    out = []
+    out: list[Candidate] = []
     for m in title_lexicon().regex.finditer(text):
         s, e = _strip_article(text, m.start(), m.end())
         title = text[s:e]
         if title[:1].islower() and title.endswith("s") and canonical_title(title) == canonical_title(title[:-1]):
             continue  # "managers", "directors": a generic role, not a title
-        if title[:1].islower() and " of the " not in title and not _title_target().match(text, e):
+        if title[:1].islower() and " of the " not in title and not _title_target().match(text, e) \
+                and not _lower_title_in_chain(text, m.start(), out):
             continue  # "the manager said": a role word, unless a name or body follows ("deputy mayor Zheng")
         out.append(Candidate("title", s, e, "rule", 0.9, canonical_title(title), tuple(title_zh_forms(title))))
     return out
+
+
+def _lower_title_in_chain(text: str, start: int, found: list[Candidate]) -> bool:
+    """Whether a lower-case title at `start` follows a name's comma or a title already found."""
+    before = text[max(0, start - 40) : start]
+    if _APPOSITIVE_NAME.search(before):
+        return True
+    if not found:
+        return False
+    gap = text[found[-1].end : start]
+    return len(gap) <= 8 and _CHAIN_CONTINUES.fullmatch(gap) is not None
 
 
 _PEOPLES_ORGANIZATION = re.compile(r"\b(?:League|Federation|Association|Union|Chamber|Society)\b")

@@ -227,3 +227,12 @@ def test_a_sentence_period_is_not_part_of_a_company_name() -> None:
     assert [e.text for e in _run(text).entities if e.type == "enterprise"] == [
         "Hengyuan Solar Technology", "Tongwei Co.",
     ]
+
+
+def test_lower_case_titles_in_an_appositive_or_a_chain() -> None:
+    """After a name's comma or after a title already found, a lower-case title is one; alone it is a
+    role word ("the governor said")."""
+    doc = _run("Wang Yubo, deputy secretary of the provincial party committee and governor, attended. "
+               "Li Ming, vice mayor, spoke. Then the governor said no.")
+    titles = [t for k, t in _spans(doc) if k == "title"]
+    assert titles == ["deputy secretary of the provincial party committee", "governor", "vice mayor"]
