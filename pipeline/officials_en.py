@@ -37,7 +37,7 @@ _AFTER_NAME = re.compile(
     r"served|serves|serving|acting|will|be|to)\s+){0,4}(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?",
     re.I,
 )
-_QUALIFIERS = ("government", "organization", "place")
+_QUALIFIERS = ("government", "organization", "enterprise", "place")
 _OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 _BODY_END = re.compile(r"(?:Committee|Commission|Congress|CPPCC)$")
 
@@ -50,14 +50,18 @@ def _chains(ents: list[Entity], text: str) -> list[list[Entity]]:
     cur: list[Entity] = []
     complements: set[int] = set()
     for e in ents:
-        if e.type not in ("title", *_QUALIFIERS):
+        joined_by_of = bool(cur and cur[-1].type == "title" and e.type in _QUALIFIERS
+                            and _OF_GAP.fullmatch(text, cur[-1].end, e.start))
+        # A company qualifies a title as its complement ("Vice President of Tongwei Co., Ltd.") or
+        # written before it ("Ningde Times Vice President Huang"), but a legal name's period may
+        # also end the sentence ("… Co., Ltd. Vice Mayor Li accompanied").
+        if e.type not in ("title", *_QUALIFIERS) or (
+                e.type == "enterprise" and not joined_by_of and e.text.endswith(".")):
             if cur:
                 chains.append(cur)
             cur = []
             continue
         if cur:
-            joined_by_of = (cur[-1].type == "title" and e.type in _QUALIFIERS
-                            and _OF_GAP.fullmatch(text, cur[-1].end, e.start))
             if joined_by_of:
                 complements.add(id(e))
             elif not _CHAIN_GAP.fullmatch(text, cur[-1].end, e.start):
@@ -78,7 +82,7 @@ def _chains(ents: list[Entity], text: str) -> list[list[Entity]]:
 
 def _organization(chain: list[Entity]) -> str | None:
     for e in chain:
-        if e.type in ("government", "organization"):
+        if e.type in ("government", "organization", "enterprise"):
             return e.canonical or e.text
     for e in chain:
         if e.type == "title":

@@ -82,3 +82,10 @@ def test_titles_lose_the_city_but_keep_it_as_organization() -> None:
     text = "Secretary of the Ningde Municipal Party Committee Su Ming attended."
     assert _officials(text) == [("Su Ming", ["Secretary of the Municipal Party Committee"],
                                  "Ningde Municipal Party Committee")]
+
+
+def test_company_of_a_title_is_the_organization_but_not_across_a_sentence_end() -> None:
+    text = ("Wei Dong, Vice President of Tongwei Co., Ltd., spoke. Wang Tao inspected Sanwan Tourism "
+            "Development Co., Ltd. Vice Mayor Li Jun accompanied him.")
+    assert _officials(text) == [("Wei Dong", ["Vice President"], "Tongwei Co., Ltd."),
+                                ("Li Jun", ["Vice Mayor"], None)]
