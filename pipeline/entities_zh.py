@@ -25,6 +25,8 @@ from .ner_rules import RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
 
+BRANCH_FORMS = frozenset({"分公司", "子公司", "分行", "支行", "分厂", "办事处"})
+
 # Merge priority: lower wins an overlap.
 _PRIORITY = {"rule": 0, "model": 1, "gazetteer": 2, "propagated": 3}
 
@@ -225,9 +227,27 @@ class ChineseEntityExtractor(Stage):
         for s in spans:
             start, end = doc.to_text_span(s.start, s.end)
             surface = doc.text[start:end]
-            canonical = self._known.get(surface) if s.type == "enterprise" else None
+            canonical = self._enterprise_canonical(doc.norm_text[s.start : s.end]) if s.type == "enterprise" else None
             doc.add_entity(s.type, start, end, zh=surface, source=_family(s.source), score=s.score,
                            canonical=canonical)
+
+    def _enterprise_canonical(self, name: str) -> str | None:
+        """The official English name of a known enterprise, also under its legal name: 宁德时代 and
+        宁德时代新能源科技股份有限公司 are both CATL. A name that goes on with anything but registered
+        forms (中储粮哈尔滨直属库有限公司) or with a branch form (…分公司) is another company."""
+        if name in self._known:
+            return self._known[name]
+        lex = self._rules.lex if self._rules is not None else None
+        brand = next((name[:k] for k in range(len(name) - 1, 1, -1) if name[:k] in self._known), None)
+        if brand is None or lex is None:
+            return None
+        i = len(brand)
+        while i < len(name):
+            form = lex.longest(name, i, "form")
+            if form is None or form.end <= i or name[i : form.end] in BRANCH_FORMS:
+                return None
+            i = form.end
+        return self._known[brand]
 
     # ------------------------------------------------------------------ stage API
     def __call__(self, doc: Doc) -> Doc:

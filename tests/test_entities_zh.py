@@ -189,6 +189,17 @@ def test_known_enterprise_carries_its_english_name(rules_stage: ChineseEntityExt
     assert (ent.text, ent.canonical) == ("晶澳科技", "JA Solar")
 
 
+@pytest.mark.parametrize("name, canonical", [
+    ("宁德时代新能源科技股份有限公司", "CATL"),  # brand + registered forms: the same company
+    ("中储粮哈尔滨直属库有限公司", None),  # a subsidiary's own name
+])
+def test_legal_name_of_a_known_enterprise_carries_its_english_name(
+        rules_stage: ChineseEntityExtractor, name: str, canonical: str | None) -> None:
+    doc = rules_stage(Doc(f"{name}与市政府签约。", lang="zh"))
+    [ent] = [e for e in doc.entities if e.type == "enterprise"]
+    assert (ent.text, ent.canonical) == (name, canonical)
+
+
 def test_short_place_inside_a_word_is_not_a_place() -> None:
     text = "阿里巴巴集团在杭州。"
     tokens = [(0, 4), (4, 6), (6, 7), (7, 9), (9, 10)]
@@ -255,7 +266,8 @@ def test_user_glossary_enterprises_reach_the_chinese_stage(tmp_path) -> None:
     nlp = pipeline.load(entities_zh={"glossary": [str(user)], "use_model": False})
     record = nlp.to_record(nlp({"id": "x", "text": "会上，星河储能科技有限公司与县政府签约。"}))
     ents = [(e["text"], e["canonical"]) for e in record["entities"] if e["type"] == "enterprise"]
-    assert ents == [("星河储能科技有限公司", "星河储能科技有限公司")]  # a legal name: exact forms only
+    # the legal name (known form + registered forms) is the same company
+    assert ents == [("星河储能科技有限公司", "Xinghe Energy Storage")]
     record = nlp.to_record(nlp({"id": "y", "text": "会上，星河储能与县政府签约。"}))
     ents = [(e["text"], e["canonical"]) for e in record["entities"] if e["type"] == "enterprise"]
     assert ents == [("星河储能", "Xinghe Energy Storage")]
