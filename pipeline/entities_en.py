@@ -8,8 +8,10 @@ gaps the rules leave. Romanized Chinese names come from `names_en`, company name
 literally from the glossary (`Jing Macao Technology` → JA Solar), places from the division list.
 
 `canonical` is the entity after the cleanup stage's corrections (so a garbled name or a literal company
-name shows its repaired form), or the glossary's canonical form; `zh` is set only when the Chinese form
-is found in `source_text` (see `pipeline.align`).
+name shows its repaired form), or the glossary's canonical form; a legal name that begins with a
+company the glossary knows is that company ("Tongwei Co., Ltd." → Tongwei, as 通威股份有限公司 is on
+the Chinese side); `zh` is set only when the Chinese form is found in `source_text` (see
+`pipeline.align`).
 """
 
 from __future__ import annotations
@@ -559,6 +561,17 @@ def _ambiguous_ok(m, text: str, source_text: str | None) -> bool:
     return bool(m.entry.context) and any(stem(w) in m.entry.context for w in re.findall(r"[^\W_]+", window))
 
 
+_LEGAL_TAIL = re.compile(r"(?:[\s,.]+(?:Co|Corp|Inc|Ltd|Limited|Company|Corporation|Group|Holdings?))*[\s,.]*")
+
+
+def _known_company(entity: Candidate, known: Candidate | None, text: str) -> str | None:
+    """The glossary's name for a legal name that begins with a company it knows: "Contemporary
+    Amperex Technology Co., Limited" is CATL, as 宁德时代新能源科技股份有限公司 is on the Chinese side."""
+    if known is None or known.end > entity.end or not _LEGAL_TAIL.fullmatch(text, known.end, entity.end):
+        return None
+    return known.canonical
+
+
 def find_glossary(text: str, glossary, source_text: str | None = None) -> list[Candidate]:
     """Glossary entries that are entities (enterprise, place, organization, body, title)."""
     types = {"enterprise": "enterprise", "place": "place", "organization": "organization",
@@ -799,7 +812,10 @@ class EnglishEntityExtractor(Stage):
     def __call__(self, doc: Doc) -> Doc:
         if doc.lang != "en":
             return doc
-        chosen = [c for c in resolve(self.candidates(doc)) if c.score >= self.min_score]
+        cands = self.candidates(doc)
+        chosen = [c for c in resolve(cands) if c.score >= self.min_score]
+        known_companies = {c.start: c for c in cands
+                           if c.source == "glossary" and c.type == "enterprise" and c.canonical}
         names = {(n.start, n.end): n for n in find_names(doc.norm_text)}
         corrections = sorted(doc.corrections, key=lambda x: (x.start, x.end))
         corr_starts = [x.start for x in corrections]
@@ -820,6 +836,8 @@ class EnglishEntityExtractor(Stage):
                 canonical = canonical_name(after)
                 if doc.source_text:
                     zh = self._person_zh(names.get((c.start, c.end)), after, doc.source_text)
+            elif c.type == "enterprise" and c.source != "glossary":
+                canonical = _known_company(c, known_companies.get(c.start), doc.norm_text) or canonical
             elif c.type == "place" and c.canonical:
                 canonical = after if after != doc.text[a:b] else c.canonical
             elif c.type == "title":

@@ -236,3 +236,15 @@ def test_lower_case_titles_in_an_appositive_or_a_chain() -> None:
                "Li Ming, vice mayor, spoke. Then the governor said no.")
     titles = [t for k, t in _spans(doc) if k == "title"]
     assert titles == ["deputy secretary of the provincial party committee", "governor", "vice mayor"]
+
+
+def test_legal_name_of_a_known_company_carries_the_glossary_name() -> None:
+    """The same canonical as the Chinese side gives 宁德时代新能源科技股份有限公司; a subsidiary with
+    its own words keeps its name."""
+    from pipeline.glossary import load_glossary
+
+    doc = _run("Contemporary Amperex Technology Co., Limited and Tongwei Solar (Chengdu) Co., Ltd. signed.",
+               glossary=load_glossary(()))
+    names = {e.text: e.canonical for e in doc.entities if e.type == "enterprise"}
+    assert names["Contemporary Amperex Technology Co., Limited"] == "CATL"
+    assert names["Tongwei Solar (Chengdu) Co., Ltd."] == "Tongwei Solar (Chengdu) Co., Ltd."
