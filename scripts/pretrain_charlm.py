@@ -9,6 +9,13 @@ labels are used, and nothing from CLUENER dev/test or the bakeoff test files is 
 
 Fixed seed, one thread, a wall-clock budget (`--minutes`); learning rate decays over the budget.
 Training stops at the budget and saves the last weights (held-out perplexity is logged per slice).
+
+Task-adaptive pretraining (`--adapt-from models/ner/charlm.pt`): continue a trained LM on CLUENER
+train's sentences mixed with as many general pieces, keeping its vocabulary; the output heads, which
+the LM file does not keep, are refitted first with the LM frozen (`--head-minutes`). Perplexity is
+also reported on CLUENER test.json's sentences (unlabelled; never trained on) as the in-domain check.
+
+    python scripts/pretrain_charlm.py --adapt-from models/ner/charlm.pt --minutes 12 --lr 1e-3 --out /tmp/charlm_tapt.pt
 """
 
 from __future__ import annotations
@@ -37,8 +44,15 @@ def read_corpus(data: Path) -> list[str]:
     lines: list[str] = []
     for name in ("pd199801_seg.utf8.gz", "msra_ner_train_seg.utf8.gz"):
         lines.extend("".join(words) for words in read_segmented(data / "cws" / name))
-    with (data / "ner" / "cluener" / "train.json").open(encoding="utf-8") as f:
-        lines.extend(json.loads(line)["text"] for line in f)
+    return to_pieces(lines + read_cluener_texts(data, "train.json"))
+
+
+def read_cluener_texts(data: Path, name: str) -> list[str]:
+    with (data / "ner" / "cluener" / name).open(encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line in f]
+
+
+def to_pieces(lines: list[str]) -> list[str]:
     pieces = []
     for line in lines:
         pieces.extend(line[s:e] for s, e in chunk_text(line, 120) if e - s >= 4)
@@ -92,6 +106,8 @@ def main() -> None:
     ap.add_argument("--batch-chars", type=int, default=3000)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--adapt-from", type=Path, help="continue this LM on CLUENER train's text (see above)")
+    ap.add_argument("--head-minutes", type=float, default=2.0, help="with --adapt-from: heads-only phase")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -101,7 +117,14 @@ def main() -> None:
     pieces = read_corpus(args.data_dir)
     hold = pieces[::50]
     train = [p for i, p in enumerate(pieces) if i % 50]
-    vocab = build_vocab(train, args.min_count)
+    init = torch.load(args.adapt_from, map_location="cpu", weights_only=True) if args.adapt_from else None
+    if init is not None:
+        vocab = init["vocab"]
+        task = to_pieces(read_cluener_texts(args.data_dir, "train.json"))
+        train = task + random.Random(args.seed).sample(train, len(task))
+        args.char_dim, args.hidden = init["char_dim"], init["hidden"]
+    else:
+        vocab = build_vocab(train, args.min_count)
     get = vocab.get
 
     def encode(texts: list[str]) -> list[np.ndarray]:
@@ -109,11 +132,14 @@ def main() -> None:
                 for t in texts]
 
     train_ids, hold_ids = encode(train), encode(hold)
+    domain_ids = encode(to_pieces(read_cluener_texts(args.data_dir, "test.json")))
     n_chars = sum(len(x) for x in train_ids)
     print(f"{len(train_ids)} train pieces ({n_chars} chars), {len(hold_ids)} held out, "
           f"vocab {len(vocab)}; read in {time.time() - t_start:.0f}s", flush=True)
     cutoffs = [c for c in (400, 1600) if c < len(vocab) - 1]
     model = LMTrainer(len(vocab), args.char_dim, args.hidden, cutoffs)
+    if init is not None:
+        model.lm.load_state_dict({k: v.float() for k, v in init["state"].items()})
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     budget = args.minutes * 60
 
@@ -130,18 +156,33 @@ def main() -> None:
             out.append(cur)
         return out
 
-    def held_out_ppl() -> float:
+    def held_out_ppl(rows: list[np.ndarray] = hold_ids) -> float:
         model.eval()
         total, count = 0.0, 0
         with torch.no_grad():
-            for idx in batches(hold_ids):
-                loss, n = model.loss(*to_batch([hold_ids[i] for i in idx]))
+            for idx in batches(rows):
+                loss, n = model.loss(*to_batch([rows[i] for i in idx]))
                 total += float(loss) * n
                 count += n
         model.train()
         return math.exp(total / max(count, 1))
 
-    print(f"held-out perplexity before training {held_out_ppl():.1f}", flush=True)
+    if init is not None:  # refit the output heads with the LM frozen, then tune everything
+        model.lm.requires_grad_(False)
+        head_opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=3e-3)
+        plan = batches(train_ids)
+        random.shuffle(plan)
+        for idx in plan:
+            if time.time() - t_start > args.head_minutes * 60:
+                break
+            loss, _n = model.loss(*to_batch([train_ids[i] for i in idx]))
+            head_opt.zero_grad()
+            loss.backward()
+            head_opt.step()
+        model.lm.requires_grad_(True)
+        t_start = time.time()
+    print(f"held-out perplexity before training {held_out_ppl():.1f} (CLUENER test sentences: "
+          f"{held_out_ppl(domain_ids):.1f})", flush=True)
     step, epoch, done = 0, 0, False
     while not done:
         epoch += 1
@@ -167,14 +208,16 @@ def main() -> None:
                 print(f"epoch {epoch} batch {k}/{len(plan)} train ppl {math.exp(run / run_n):.1f} "
                       f"held-out ppl {held_out_ppl():.1f} ({elapsed / 60:.1f} min)", flush=True)
                 run, run_n = 0.0, 0
-    ppl = held_out_ppl()
+    ppl, domain_ppl = held_out_ppl(), held_out_ppl(domain_ids)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.half() for k, v in model.lm.state_dict().items()}
     torch.save({"state": state, "vocab": vocab, "char_dim": args.char_dim, "hidden": args.hidden,
-                "meta": {"heldout_ppl": round(ppl, 2), "epochs": epoch, "steps": step, "seed": args.seed,
+                "meta": {"heldout_ppl": round(ppl, 2), "cluener_test_ppl": round(domain_ppl, 2),
+                         "adapted_from": str(args.adapt_from) if args.adapt_from else None, "epochs": epoch, "steps": step, "seed": args.seed,
                          "train_chars": n_chars, "minutes": round((time.time() - t_start) / 60, 1)}},
                args.out)
-    print(f"saved {args.out} ({args.out.stat().st_size / 1e6:.1f} MB); held-out perplexity {ppl:.1f}; "
+    print(f"saved {args.out} ({args.out.stat().st_size / 1e6:.1f} MB); held-out perplexity {ppl:.1f} "
+          f"(CLUENER test sentences {domain_ppl:.1f}); "
           f"{step} steps, {epoch} epoch(s), {(time.time() - t_start) / 60:.1f} min", flush=True)
 
 
