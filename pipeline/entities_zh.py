@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .doc import Doc
 from .glossary import load_glossary
+from .ner_lexicon import Lexicon
 from .ner_rules import RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
@@ -125,6 +126,50 @@ def is_demonym(text: str, span: Span) -> bool:
             and not (end + 1 < len(text) and text[end + 1] in _REN_WORDS))
 
 
+def split_coordinated_places(text: str, spans: Sequence[Span], lex: Lexicon) -> list[Span]:
+    """A place span that is two or more known places side by side, none containing the next, is that
+    many places: datelines and lists write 北京上海, 都江堰成都绵阳 without a separator, and CLUENER tags
+    each. A division followed by one inside it (北京市海淀区, 河北邢台) stays one address."""
+    out: list[Span] = []
+    for s in spans:
+        parts = _place_parts(text, s.start, s.end, lex) if s.type == "place" and s.end - s.start >= 4 else None
+        if parts and len(parts) >= 2 and not any(_contains_place(a, b) for a, b in zip(parts, parts[1:])):
+            out.extend(Span(a, b, "place", s.source, s.score) for a, b, _code in parts)
+        else:
+            out.append(s)
+    return out
+
+
+def _place_parts(text: str, start: int, end: int, lex: Lexicon) -> list[tuple[int, int, str]] | None:
+    """The fewest known places (2+ characters each) that exactly cover text[start:end], with their
+    division codes ("" for a country), or None."""
+    best: dict[int, list[tuple[int, int, str]]] = {start: []}
+    for i in range(start, end):
+        if i not in best:
+            continue
+        for m in lex.at(text, i):
+            if m.kind != "place" or m.end > end or m.end - i < 2:
+                continue
+            kind, _, code = m.label.partition("\t")
+            path = best[i] + [(i, m.end, code if kind != "country" else "")]
+            if m.end not in best or len(path) < len(best[m.end]):
+                best[m.end] = path
+    return best.get(end)
+
+
+def _contains_place(outer: tuple[int, int, str], inner: tuple[int, int, str]) -> bool:
+    """Whether the second division lies inside the first (四川 + 成都), by code; a country contains
+    any division (中国 + 北京)."""
+    a, b = outer[2], inner[2]
+    if not a:
+        return bool(b)
+    if not b:
+        return False
+    prefix = a.rstrip("0")
+    prefix = prefix + "0" * (len(prefix) % 2)
+    return b != a and b.startswith(prefix)
+
+
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:
     """Later mentions of a person found once (宋华英指出…) are persons too."""
     names = {text[s.start : s.end] for s in spans if s.type == "person" and s.end - s.start >= 2}
@@ -194,6 +239,8 @@ class ChineseEntityExtractor(Stage):
             model_spans = self._model.predict([text])[0]
         if model_spans:
             kept = [s for s in model_spans if s.score >= self.min_score]
+            if self._rules is not None:
+                kept = split_coordinated_places(text, kept, self._rules.lex)
             if groups:
                 groups[0] = defer_to_longer_model(groups[0], kept)
             groups.append(kept)

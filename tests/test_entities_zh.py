@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.doc import Correction, Doc
-from pipeline.entities_zh import ChineseEntityExtractor, is_bare_address, merge_spans
+from pipeline.entities_zh import ChineseEntityExtractor, is_bare_address, merge_spans, split_coordinated_places
 from pipeline.ner_model import DEFAULT_MODEL
 from pipeline.ner_rules import RuleTagger, Span, jieba_spans
 from pipeline.resources import MODELS_DIR
@@ -271,3 +271,18 @@ def test_user_glossary_enterprises_reach_the_chinese_stage(tmp_path) -> None:
     record = nlp.to_record(nlp({"id": "y", "text": "会上，星河储能与县政府签约。"}))
     ents = [(e["text"], e["canonical"]) for e in record["entities"] if e["type"] == "enterprise"]
     assert ents == [("星河储能", "Xinghe Energy Storage")]
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("北京上海", ["北京", "上海"]),  # two provinces side by side (a dateline)
+    ("成都四川", ["成都", "四川"]),  # a city before a province is not an address
+    ("伊拉克阿富汗", ["伊拉克", "阿富汗"]),
+    ("北京市海淀区", ["北京市海淀区"]),  # a division then one inside it: one address
+    ("中国北京", ["中国北京"]),
+    ("浦东新区碧云", ["浦东新区碧云"]),  # not all known places: left to the model
+])
+def test_coordinated_places_are_split(text: str, parts: list[str]) -> None:
+    from pipeline.ner_lexicon import default_lexicon
+
+    spans = split_coordinated_places(text, [Span(0, len(text), "place", "model", 0.9)], default_lexicon())
+    assert [text[s.start : s.end] for s in spans] == parts
