@@ -188,6 +188,19 @@ def _division(name: str) -> tuple[str, str] | None:
     return full, code
 
 
+def _divisions_in(text: str) -> list[tuple[str, str]]:
+    """The divisions a place is written with, left to right (云南省五华区 → 云南省, 五华区)."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        m = default_lexicon().longest(text, i, "place")
+        found = _division(text[i : m.end]) if m else None
+        if found:
+            out.append(found)
+        i = m.end if m else i + 1
+    return out
+
+
 def _level_of(full: str) -> str:
     """The level word a body of this division is written with: 云南省 → 省, 北京市 and 义乌市 → 市."""
     if full.endswith("自治区"):
@@ -202,14 +215,14 @@ def _places_by_level(ents: list[Entity]) -> dict[str, set[str]]:
     codes: list[str] = []
     for e in ents:
         text = e.text if e.type == "place" else _place_prefix(e.text) if e.type == "government" else None
-        found = _division(text) if text else None
-        if found:
-            full, code = found
+        for full, code in _divisions_in(text) if text else ():
             by_level.setdefault(_level_of(full), set()).add(full)
             codes.append(code)
     names = _division_names()
     for prefix_len, level in ((2, "省"), (4, "市")):
-        parents = {names.get(code[:prefix_len].ljust(6, "0")) for code in codes}
+        # only divisions below the level imply one (云南 + 五华区 → the city 昆明市, not 云南省 too)
+        parents = {names.get(code[:prefix_len].ljust(6, "0")) for code in codes
+                   if code[prefix_len:].strip("0")}
         parents.discard(None)
         if len(parents) == 1:
             parent = parents.pop()

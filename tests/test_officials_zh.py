@@ -49,6 +49,8 @@ def test_bare_level_bodies_take_the_documents_place(stage: ChineseEntityExtracto
     offs = officials(stage, "邢台市委副书记宋华英出席。省委常委李强讲话。")
     assert offs["宋华英"].organization == "邢台市委"
     assert offs["李强"].organization == "河北省委"  # not 邢台省委: the levels differ
+    offs = officials(stage, "云南省五华区召开会议。市委书记王宁讲话。")  # the district implies its city
+    assert offs["王宁"].organization == "昆明市委"
 
 
 def test_bare_level_body_stays_bare_when_the_document_names_two(stage: ChineseEntityExtractor) -> None:
