@@ -128,7 +128,7 @@ def is_demonym(text: str, span: Span) -> bool:
 
 def split_coordinated_places(text: str, spans: Sequence[Span], lex: Lexicon) -> list[Span]:
     """A place span that is two or more known places side by side, none containing the next, is that
-    many places: datelines and lists write 北京上海, 都江堰成都绵阳 without a separator, and CLUENER tags
+    many places: datelines and lists write 北京上海, 成都绵阳 without a separator, and CLUENER tags
     each. A division followed by one inside it (北京市海淀区, 河北邢台) stays one address."""
     out: list[Span] = []
     for s in spans:
