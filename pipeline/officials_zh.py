@@ -155,10 +155,11 @@ def link_officials(doc: Doc) -> list[Official]:
         if places:
             last_place = places[-1]
         titles, body = _titles_and_body(chain)
-        if body and body.startswith(BODY_LEVELS):
+        level = _bare_level(body) if body else None
+        if level:
             # 副市长郑川 later in a document about 邢台: the body is in the same city
             recent = last_place if chain and chain[0].type == "title" else None
-            body = _complete_body(body, recent, doc_places)
+            body = _complete_body(body, level, recent, doc_places)
         zh = ent.text.strip()
         found.append(Official(romanize_name(zh), titles, zh=zh, organization=body,
                               mentions=[(ent.start, ent.end)]))
@@ -231,11 +232,22 @@ def _places_by_level(ents: list[Entity]) -> dict[str, set[str]]:
     return by_level
 
 
-def _complete_body(body: str, recent: str | None, doc_places: dict[str, set[str]]) -> str:
+def _bare_level(body: str) -> str | None:
+    """The level word a body is written with alone (市 in 市发展改革委, 省 in 省委), or None when the
+    character belongs to the body's own name (市场监管局, 县域经济研究中心)."""
+    level = next((w for w in BODY_LEVELS if body.startswith(w)), None)
+    if level is None:
+        return None
+    rest = body[len(level) :]
+    if rest.startswith("委") or default_lexicon().longest(rest, 0, "body") is not None:
+        return level
+    return None
+
+
+def _complete_body(body: str, level: str, recent: str | None, doc_places: dict[str, set[str]]) -> str:
     """省委 → 云南省委, 市发展改革委 → 深圳市发展改革委: the place of the body's level, from the place a
     title chain before named (长沙 + 县委 → 长沙县委, but never 邢台 + 省委) or the one place of that
     level the document names; unchanged otherwise."""
-    level = next(w for w in BODY_LEVELS if body.startswith(w))
     found = _division(recent if recent.endswith(level) else recent + level) if recent else None
     if found and _level_of(found[0]) == level:
         place = found[0]

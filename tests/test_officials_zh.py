@@ -51,6 +51,9 @@ def test_bare_level_bodies_take_the_documents_place(stage: ChineseEntityExtracto
     assert offs["李强"].organization == "河北省委"  # not 邢台省委: the levels differ
     offs = officials(stage, "云南省五华区召开会议。市委书记王宁讲话。")  # the district implies its city
     assert offs["王宁"].organization == "昆明市委"
+    offs = officials(stage, "深圳市召开会议。市场监管局局长王宁、市市场监管局副局长李强出席。")
+    assert offs["王宁"].organization == "市场监管局"  # 市 of 市场 is not a level word
+    assert offs["李强"].organization == "深圳市市场监管局"
 
 
 def test_bare_level_body_stays_bare_when_the_document_names_two(stage: ChineseEntityExtractor) -> None:
