@@ -63,7 +63,11 @@ def _chain_before(text: str, ents: list[Entity], k: int) -> list[Entity]:
     j = k - 1
     while j >= 0:
         e = ents[j]
-        if e.type not in CHAIN_TYPES or e.end > pos or _gap(text, e.end, pos) not in CHAIN_GAPS:
+        gap = _gap(text, e.end, pos)
+        # a comma only between two titles (党组成员、副主任，二级巡视员张明): elsewhere it separates people
+        joined = gap in CHAIN_GAPS or (gap in ("，", ",") and e.type == "title" and bool(chain)
+                                       and chain[-1].type == "title")
+        if e.type not in CHAIN_TYPES or e.end > pos or not joined:
             break
         chain.append(e)
         pos = e.start

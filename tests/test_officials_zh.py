@@ -120,3 +120,9 @@ def test_autonomous_region_party_committee(stage: ChineseEntityExtractor) -> Non
     offs = officials(stage, "新疆维吾尔自治区党委书记马兴瑞出席。会议由自治区党委书记李明主持。")
     assert offs["马兴瑞"].organization == "新疆维吾尔自治区党委"
     assert offs["李明"].organization == "新疆维吾尔自治区党委"  # 自治区 alone: the region named before
+
+
+def test_comma_between_two_titles_keeps_the_chain(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "省发展改革委党组成员、副主任，二级巡视员张明出席。市委常委、秘书长张立军，副市长郑川参加。")
+    assert offs["张明"].titles == ["党组成员", "副主任", "二级巡视员"]
+    assert offs["郑川"].titles == ["副市长"]  # a comma after a name still separates people
