@@ -29,7 +29,7 @@ AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
 AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
-PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
+PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
 BODY_LEVELS = ("自治区", "省", "市", "县", "区", "州", "盟", "旗")  # written alone: 市委, 自治区党委
 
@@ -117,10 +117,12 @@ def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
     titles: list[str] = []
     bodies: list[str] = []
     place: str | None = None
+    first_place: str | None = None  # 澳门特别行政区行政长官: the place is all the body there is
     government: str | None = None
     for e in chain:
         if e.type == "place":
             place, government = e.text, None
+            first_place = first_place or (e.text if not titles else None)
         elif e.type == "government" or e.type in AFFILIATION_TYPES:
             government = e.text
         else:
@@ -129,7 +131,7 @@ def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
             if body:
                 bodies.append(body)
             government = None
-    return titles, (bodies[0] if bodies else None)
+    return titles, (bodies[0] if bodies else first_place)
 
 
 def link_officials(doc: Doc) -> list[Official]:

@@ -126,3 +126,9 @@ def test_comma_between_two_titles_keeps_the_chain(stage: ChineseEntityExtractor)
     offs = officials(stage, "省发展改革委党组成员、副主任，二级巡视员张明出席。市委常委、秘书长张立军，副市长郑川参加。")
     assert offs["张明"].titles == ["党组成员", "副主任", "二级巡视员"]
     assert offs["郑川"].titles == ["副市长"]  # a comma after a name still separates people
+
+
+def test_a_place_before_a_title_without_a_body_is_the_organization(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "澳门特别行政区行政长官岑浩辉会见了喀什地委书记仲立恒。")
+    assert offs["岑浩辉"].organization == "澳门特别行政区"
+    assert offs["仲立恒"].organization == "喀什地委"
