@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .doc import Doc
 from .glossary import load_glossary
-from .ner_lexicon import Lexicon
+from .ner_lexicon import Lexicon, division_contains, place_division
 from .ner_rules import RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
@@ -150,8 +150,7 @@ def _place_parts(text: str, start: int, end: int, lex: Lexicon) -> list[tuple[in
         for m in lex.at(text, i):
             if m.kind != "place" or m.end > end or m.end - i < 2:
                 continue
-            kind, _, code = m.label.partition("\t")
-            path = best[i] + [(i, m.end, code if kind != "country" else "")]
+            path = best[i] + [(i, m.end, place_division(m.label)[1])]
             if m.end not in best or len(path) < len(best[m.end]):
                 best[m.end] = path
     return best.get(end)
@@ -163,11 +162,7 @@ def _contains_place(outer: tuple[int, int, str], inner: tuple[int, int, str]) ->
     a, b = outer[2], inner[2]
     if not a:
         return bool(b)
-    if not b:
-        return False
-    prefix = a.rstrip("0")
-    prefix = prefix + "0" * (len(prefix) % 2)
-    return b != a and b.startswith(prefix)
+    return bool(b) and division_contains(a, b)
 
 
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:
@@ -284,14 +279,14 @@ class ChineseEntityExtractor(Stage):
         forms (中储粮哈尔滨直属库有限公司) or with a branch form (…分公司) is another company."""
         if name in self._known:
             return self._known[name]
-        lex = self._rules.lex if self._rules is not None else None
+        # known names exist only with the rules on, so self._rules is there when a brand is found
         brand = next((name[:k] for k in range(len(name) - 1, 1, -1) if name[:k] in self._known), None)
-        if brand is None or lex is None:
+        if brand is None:
             return None
         i = len(brand)
         while i < len(name):
-            form = lex.longest(name, i, "form")
-            if form is None or form.end <= i or name[i : form.end] in BRANCH_FORMS:
+            form = self._rules.lex.longest(name, i, "form")
+            if form is None or name[i : form.end] in BRANCH_FORMS:
                 return None
             i = form.end
         return self._known[brand]

@@ -98,6 +98,20 @@ class Lexicon:
         return s in self.entries.get(kind, {})
 
 
+def place_division(label: str) -> tuple[str, str]:
+    """(level, admin-division code) of a place entry's label: "prefecture-short\t530100" →
+    ("prefecture-short", "530100"); a country has no code."""
+    level, _, code = label.partition("\t")
+    return level, code
+
+
+def division_contains(outer: str, inner: str) -> bool:
+    """Whether division code `inner` lies inside `outer` (510000 ⊃ 510100 ⊃ 510181), not equal to it."""
+    prefix = outer.rstrip("0")
+    prefix += "0" * (len(prefix) % 2)
+    return inner != outer and inner.startswith(prefix)
+
+
 def _table(name: str, min_cols: int = 2) -> dict[str, str]:
     out: dict[str, str] = {}
     for row in read_tsv(name):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Mapping, Sequence
 
-from .ner_lexicon import LEVEL_CHARS, Lexicon, Match, default_lexicon
+from .ner_lexicon import LEVEL_CHARS, Lexicon, Match, default_lexicon, place_division
 
 PUNCT = frozenset("，。、；：！？,.;:!?（）()《》〈〉“”\"'‘’【】[]｛｝{} \t\r\n\u3000—–-…·/|")
 # Characters that may follow a 1-2 character given name but that never end one after a title, e.g.
@@ -216,7 +216,7 @@ class RuleTagger:
         """Short forms (阿里, 中山, 朝阳) are also parts of other words: keep them only when the
         segmentation does not put them inside a longer word, unless that word continues into a level
         word or a role (邢台市委)."""
-        level = level.split("\t", 1)[0]
+        level = place_division(level)[0]
         if not (level.endswith("short") or level == "country") or not tokens:
             return True
         if text is self._indexed_text and self._token_of:

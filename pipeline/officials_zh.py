@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .doc import Doc, Entity, Official
-from .ner_lexicon import default_lexicon
+from .ner_lexicon import default_lexicon, division_contains, place_division
 from .ner_rules import HEAD_TITLES
 from .officials import merge_officials
 from .romanize import romanize_name
@@ -177,7 +177,7 @@ def _division_names() -> dict[str, str]:
     """Admin-division code → full name (530000 → 云南省), from the place lexicon."""
     names: dict[str, str] = {}
     for name, label in default_lexicon().entries.get("place", {}).items():
-        kind, _, code = label.partition("\t")
+        kind, code = place_division(label)
         if code and kind in ("province", "prefecture", "county"):
             names.setdefault(code, name)
     return names
@@ -186,13 +186,9 @@ def _division_names() -> dict[str, str]:
 def _division(name: str) -> tuple[str, str] | None:
     """(full name, code) of an admin division written in full or short form (云南 → 云南省)."""
     label = default_lexicon().label("place", name)
-    if not label:
-        return None
-    kind, _, code = label.partition("\t")
-    full = _division_names().get(code)
-    if not full or kind == "country":
-        return None
-    return full, code
+    code = place_division(label)[1] if label else ""
+    full = _division_names().get(code)  # countries have no code
+    return (full, code) if full else None
 
 
 def _divisions_in(text: str) -> list[tuple[str, str]]:
@@ -228,8 +224,8 @@ def _places_by_level(ents: list[Entity]) -> dict[str, set[str]]:
     names = _division_names()
     for prefix_len, level in ((2, "省"), (4, "市")):
         # only divisions below the level imply one (云南 + 五华区 → the city 昆明市, not 云南省 too)
-        parents = {names.get(code[:prefix_len].ljust(6, "0")) for code in codes
-                   if code[prefix_len:].strip("0")}
+        parents = {names.get(parent) for code in codes
+                   if division_contains(parent := code[:prefix_len].ljust(6, "0"), code)}
         parents.discard(None)
         if len(parents) == 1:
             parent = parents.pop()
@@ -267,7 +263,7 @@ def _complete_body(body: str, level: str, recent: str | None, doc_places: dict[s
 def _place_prefix(name: str) -> str | None:
     """The admin division a body's name begins with (济南市商务局 → 济南市), if any."""
     for m in default_lexicon().at(name, 0):
-        if m.kind == "place" and not m.label.startswith("country") and m.end < len(name):
+        if m.kind == "place" and place_division(m.label)[0] != "country" and m.end < len(name):
             return name[: m.end]
     return None
 
