@@ -2,7 +2,8 @@
 
 Text: the unlabelled characters of People's Daily January 1998 (cws/pd199801_seg) and of the MSRA
 NER training text (cws/msra_ner_train_seg), spaces removed, plus CLUENER train's sentences. No
-labels are used, and nothing from CLUENER dev/test or the bakeoff test files is read. 2% of the lines
+labels are used, and nothing from CLUENER dev/test or the bakeoff test files is trained on; CLUENER
+test.json's (unlabelled) sentences are read only to report an in-domain perplexity. 2% of the lines
 (every 50th) are held out to report perplexity.
 
     python scripts/pretrain_charlm.py                      # models/ner/charlm.pt
