@@ -21,7 +21,7 @@ from functools import lru_cache
 from .artifacts import ARTIFACT_RULES, find_artifacts
 from .doc import Doc
 from .errors import ConfigError
-from .glossary import NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
+from .glossary import ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
 from .registry import Stage, register_stage
 from .resources import read_tsv
 from .romanize import split_pinyin
@@ -182,14 +182,14 @@ def _keep_group_suffix(replacement: str, surface: str, period_follows: bool = Fa
     does an abbreviated legal word whose period follows ("Tianqi Lithium Co., Ltd." keeps its "Co",
     never "Tianqi Lithium., Ltd.")."""
     last = _WORD.findall(surface)[-1]
-    kept = _GROUP_WORDS + (_ABBREVIATED_LEGAL_WORDS if period_follows else ())
+    kept = _GROUP_WORDS | (_ABBREVIATED_LEGAL_WORDS if period_follows else frozenset())
     if last.lower() in kept and not replacement.lower().endswith(last.lower()):
         return f"{replacement} {last}"
     return replacement
 
 
-_GROUP_WORDS = ("group", "company", "corporation", "holdings")
-_ABBREVIATED_LEGAL_WORDS = ("co", "corp", "inc", "ltd")
+_GROUP_WORDS = frozenset({"group", "company", "corporation", "holdings"})
+_ABBREVIATED_LEGAL_WORDS = frozenset(w.lower() for w in ABBREVIATED_COMPANY_WORDS)
 
 
 _LEGAL_SUFFIXES = frozenset(

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .align import align_name, align_romanized, compose_zh, present_form
-from .glossary import normalize_source, stem
+from .glossary import ABBREVIATED_COMPANY_WORDS, normalize_source, stem
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
 from .names_en import RomanizedName, canonical_name, find_names
@@ -40,8 +40,6 @@ _PRIORITY = {"glossary": 0, "place": 1, "title": 2, "government": 3, "person": 4
              "organization": 6}
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an"}
 _CAPWORD = r"(?:[A-Z][A-Za-z'’&.\-]*[A-Za-z]|[A-Z])"
-# Company words written abbreviated, whose period belongs to the name (Co., Corp., Inc., Ltd.).
-_ABBREVIATED_FORMS = frozenset({"Co", "Corp", "Inc", "Ltd"})
 _AND_TRADES = ("Steel", "Shipping", "Technology", "Chemical", "Chemicals", "Gas", "Power", "Trade",
                "Export", "Development", "Investment", "Construction", "Engineering", "Equipment",
                "Materials", "Logistics", "Energy", "Electric", "Electronics", "Machinery", "Finance",
@@ -297,8 +295,8 @@ def org_lexicon() -> OrgLexicon:
     strict_legal = _alt(x for x in kinds.get("legal", []) if x.startswith(("Co", "Ltd", "Inc")))
     # an abbreviation keeps its period (Tongwei Co.); a full word does not take the sentence's
     # (…signed with Jing Macao Technology.)
-    abbreviations = [w for w in kinds["enterprise"] if w in _ABBREVIATED_FORMS]
-    words = [w for w in kinds["enterprise"] if w not in _ABBREVIATED_FORMS]
+    abbreviations = [w for w in kinds["enterprise"] if w in ABBREVIATED_COMPANY_WORDS]
+    words = [w for w in kinds["enterprise"] if w not in ABBREVIATED_COMPANY_WORDS]
     enterprise = re.compile(
         rf"(?<![\w\-])({seq})\s+(?:(?:{_alt(abbreviations)})\.?|(?:{_alt(words)}))(?:,?\s+(?:{legal}))?(?![\w\-])"
     )
@@ -561,7 +559,8 @@ def _ambiguous_ok(m, text: str, source_text: str | None) -> bool:
     return bool(m.entry.context) and any(stem(w) in m.entry.context for w in re.findall(r"[^\W_]+", window))
 
 
-_LEGAL_TAIL = re.compile(r"(?:[\s,.]+(?:Co|Corp|Inc|Ltd|Limited|Company|Corporation|Group|Holdings?))*[\s,.]*")
+_LEGAL_TAIL = re.compile(rf"(?:[\s,.]+(?:{'|'.join(sorted(ABBREVIATED_COMPANY_WORDS))}|Limited|Company|Corporation|"
+                         r"Group|Holdings?))*[\s,.]*")
 
 
 def _known_company(entity: Candidate, known: Candidate | None, text: str) -> str | None:

@@ -26,6 +26,8 @@ from .resources import resource_path
 GLOSSARY_FILE = "glossary.tsv"
 ENTRY_TYPES = ("term", "title", "body", "enterprise", "place", "organization")
 NAME_TYPES = frozenset({"enterprise", "place", "organization"})
+# Company words written abbreviated, whose period belongs to the name (Co., Corp., Inc., Ltd.).
+ABBREVIATED_COMPANY_WORDS = frozenset({"Co", "Corp", "Inc", "Ltd"})
 
 _WORD = re.compile(r"[^\W_]+")
 # Between two words of a phrase: whitespace runs (line breaks included), hyphens and apostrophes are
