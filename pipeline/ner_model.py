@@ -605,6 +605,12 @@ class NerModel:
         model.meta = blob.get("meta") or {}
         return model
 
+    @property
+    def saw_heldout_slice(self) -> bool:
+        """Whether a member was refit on all of CLUENER train (scripts/train_ner.py --all-train): the
+        held-out slice then no longer measures the model, and development figures must not use it."""
+        return any(m.get("all_train") for m in self.meta.get("members") or [self.meta])
+
 
 def _dims(net: CharTagger) -> dict[str, int]:
     return {"char_dim": net.char_emb.embedding_dim, "bigram_dim": net.bigram_emb.embedding_dim,

@@ -61,6 +61,8 @@ ZONE_WORD = re.compile(r"[区港]")  # every ZONE_NAME ends in one: texts withou
 ZONE_REACH = 6 + 9  # the farthest a ZONE_NAME's last character lies from its start, minus one
 MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
+# Two-character verbs of this register that end a legal name's backward run: 走访 + …有限公司.
+VERBS_BEFORE_ENTERPRISE = frozenset(w for w in AFTER_NAME if len(w) == 2) | {"来到", "走进"}
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
                     "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
 
@@ -378,17 +380,29 @@ class RuleTagger:
                 break
             end, label = nxt.end, nxt.label
         if label == "legal":
-            start = i
-            while start > floor and start > i - 20 and text[start - 1] not in PUNCT \
-                    and text[start - 1] not in STOP_BEFORE_ENTERPRISE \
-                    and (_is_cjk(text[start - 1]) or text[start - 1].isalnum()):
-                start -= 1
-            # Inside a long run, begin at the first place name (今天河北晶澳… → 河北晶澳…).
-            for k in range(start + 1, i - 1):
+            start, bracket = i, None
+            while True:
+                while start > floor and start > i - 20 and text[start - 1] not in PUNCT \
+                        and text[start - 1] not in STOP_BEFORE_ENTERPRISE \
+                        and (_is_cjk(text[start - 1]) or text[start - 1].isalnum()):
+                    start -= 1
+                opened = None if bracket is not None else self._bracketed_place_before(text, start, floor)
+                if opened is None:
+                    break
+                start = bracket = opened
+            name_end = i if bracket is None else bracket
+            # A run does not reach back over the verb before the name (走访调研 + 信达生物制药…).
+            for k in range(name_end - 2, start - 1, -1):
+                if text[k : k + 2] in VERBS_BEFORE_ENTERPRISE:
+                    start = k + 2
+                    break
+            # Inside a long run, begin at the first place name (今天河北晶澳… → 河北晶澳…), but not at
+            # the bracketed place of a subsidiary, which belongs to the name (花旗银行（中国）有限公司).
+            for k in range(start + 1, name_end - 1):
                 if self._longest(text, k, "place") is not None:
                     start = k
                     break
-            if i - start < 2 or text[start] in QUANTIFIER_CHARS:
+            if name_end - start < 2 or text[start] in QUANTIFIER_CHARS:
                 return None
             return start, end, 0.9
         if label == "weak":
@@ -413,6 +427,17 @@ class RuleTagger:
                 return None
             start = place
         return start, end, 0.75
+
+    def _bracketed_place_before(self, text: str, end: int, floor: int) -> int | None:
+        """Where a bracketed place ending at `end` opens, if one does: a subsidiary's legal name
+        carries its place in brackets (携程计算机技术（上海）有限公司, as CLUENER annotates it)."""
+        if end - 1 <= floor or text[end - 1] not in "）)":
+            return None
+        opened = max(text.rfind("（", floor, end - 1), text.rfind("(", floor, end - 1))
+        if opened < 0 or end - opened < 4:
+            return None
+        place = self._longest(text, opened + 1, "place")
+        return opened if place is not None and place.end == end - 1 else None
 
     def _with_place_before(self, text: str, start: int) -> int:
         place = self._place_prefix_end(text, start)

@@ -16,6 +16,11 @@ its labels (ORG not split, LOC without addresses) do not match CLUENER's and mus
 
 Fixed seed; one thread (the machine is shared); stops at `--minutes` wall time or after `--patience`
 epochs without a better held-out score, and keeps the best held-out epoch.
+
+`--all-train` is the final refit: once the held-out slice has picked a member's epoch count, the member
+is trained again on all of train.json (the slice included) for exactly `--epochs` epochs and the last
+epoch is kept. Its file says so (`all_train` in its metadata), and `scripts/eval_ner.py --split heldout`
+refuses it, since the slice is no longer unseen.
 """
 
 from __future__ import annotations
@@ -215,6 +220,8 @@ def main() -> None:
     ap.add_argument("--buckets", type=int, default=32768)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--holdout", type=float, default=0.06)
+    ap.add_argument("--all-train", action="store_true",
+                    help="final refit: train on all of train.json for exactly --epochs epochs, keep the last")
     ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13, help="initialisation, batch order, People's Daily sample")
     ap.add_argument("--split-seed", type=int, default=13,
@@ -222,6 +229,8 @@ def main() -> None:
                          "trained with different --seed share one held-out slice (scripts/eval_ner.py)")
     ap.add_argument("--limit", type=int, default=0, help="use only this many train sentences (smoke tests)")
     args = ap.parse_args()
+    if args.all_train and "--epochs" not in sys.argv:
+        ap.error("--all-train needs --epochs: the epoch count the held-out slice picked for this recipe")
     if args.pseudo and args.teacher is None:
         ap.error("--pseudo needs --teacher: the model whose labels the student learns (see the docstring)")
 
@@ -237,6 +246,8 @@ def main() -> None:
     data = read_cluener(train_path)
     hold_idx, train_idx = heldout_split(len(data), args.split_seed, args.holdout)
     hold, train = [data[i] for i in hold_idx], [data[i] for i in train_idx]
+    if args.all_train:
+        hold, train = [], data
     if args.limit:
         hold, train = hold[: max(50, args.limit // 10)], train[: args.limit]
     pd_rows = []
@@ -306,6 +317,8 @@ def main() -> None:
     gold_hold = [{(s, e, LABEL_TO_TYPE[l]) for s, e, l in spans if l in LABEL_TO_TYPE} for _, spans in hold]
 
     def evaluate() -> float:
+        if not hold:  # --all-train: nothing unseen to score; every epoch counts as the best so far
+            return float(epoch)
         net.eval()
         pred = model.predict([t for t, _ in hold])
         net.train()
@@ -356,20 +369,26 @@ def main() -> None:
             if time.time() - t_start > budget:
                 break
         f1 = evaluate()
-        print(f"epoch {epoch} loss {total / max(nb, 1):.3f} held-out macro-F1(6) {f1:.4f} "
+        shown = "-" if args.all_train else f"{f1:.4f}"
+        print(f"epoch {epoch} loss {total / max(nb, 1):.3f} held-out macro-F1(6) {shown} "
               f"epoch {time.time() - t0:.0f}s total {(time.time() - t_start) / 60:.1f} min", flush=True)
         if f1 > best:
             best, best_epoch, bad = f1, epoch, 0
-            model.save(args.out, {"epoch": epoch, "heldout_macro_f1": round(f1, 4), "seed": args.seed,
+            model.save(args.out, {"epoch": epoch, "seed": args.seed, "all_train": args.all_train,
+                                  "heldout_macro_f1": None if args.all_train else round(f1, 4),
                                   "lm": lm_blob["meta"] if lm_blob else None,
                                   "args": {k: str(v) for k, v in vars(args).items()},
                                   "train_minutes": round((time.time() - t_start) / 60, 1)})
         else:
             bad += 1
         if bad >= args.patience or time.time() - t_start > budget:
+            if args.all_train and epoch < args.epochs:
+                raise SystemExit(f"--all-train stopped by the --minutes budget after epoch {epoch} of "
+                                 f"{args.epochs}; raise --minutes")
             break
     size = args.out.stat().st_size / 1e6
-    print(f"best epoch {best_epoch} held-out macro-F1 {best:.4f}; saved {args.out} ({size:.1f} MB); "
+    score = "all of train, no held-out score" if args.all_train else f"held-out macro-F1 {best:.4f}"
+    print(f"best epoch {best_epoch} ({score}); saved {args.out} ({size:.1f} MB); "
           f"wall {(time.time() - t_start) / 60:.1f} min", flush=True)
 
 

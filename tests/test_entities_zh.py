@@ -189,6 +189,23 @@ def test_known_enterprise_carries_its_english_name(rules_stage: ChineseEntityExt
     assert (ent.text, ent.canonical) == ("晶澳科技", "JA Solar")
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a subsidiary's place in brackets belongs to its legal name, as CLUENER annotates it
+    ("昨日，花旗银行（中国）有限公司宣布降息。", {"花旗银行（中国）有限公司"}),
+    ("携程计算机技术（上海）有限公司发布公告。", {"携程计算机技术（上海）有限公司"}),
+    # the name's backward run stops at the verb before it
+    ("市领导走访调研信达生物制药（苏州）有限公司。", {"信达生物制药（苏州）有限公司"}),
+    ("代表团考察深圳华熠新材料科技有限公司。", {"深圳华熠新材料科技有限公司"}),
+    # a bracket with no name before it, or with no place inside, is not taken
+    ("本次会议由（北京）有限公司承办。", set()),
+    ("星光（智能）有限公司开业。", set()),
+])
+def test_legal_names_with_a_bracketed_place(rules_stage: ChineseEntityExtractor, text: str, expected: set) -> None:
+    rules = rules_stage._rules
+    got = {text[s.start : s.end] for s in rules(text) if s.type == "enterprise"}
+    assert got == expected
+
+
 @pytest.mark.parametrize("name, canonical", [
     ("宁德时代新能源科技股份有限公司", "CATL"),  # brand + registered forms: the same company
     ("中储粮哈尔滨直属库有限公司", None),  # a subsidiary's own name

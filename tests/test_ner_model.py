@@ -230,6 +230,22 @@ def test_ensemble_averages_members_and_round_trips(tmp_path) -> None:
     assert [(s.start, s.end, s.type) for s in loaded.predict(text)[0]] == [(s.start, s.end, s.type) for s in ens.predict(text)[0]]
 
 
+def test_refit_members_mark_the_ensemble_as_having_seen_the_heldout_slice(tmp_path) -> None:
+    """scripts/eval_ner.py --split heldout refuses a model one of whose members was refit on all of
+    train (--all-train): the mark must survive combining and saving."""
+    vocab = {"<pad>": 0, "<unk>": 1, "郑": 2, "川": 3}
+    feat = Featurizer(vocab, 64, lexicon=None, use_segmentation=False)
+    members = []
+    for seed, all_train in ((0, False), (1, True)):
+        NerModel(_tiny_lm_tagger(vocab, seed), feat).save(tmp_path / f"m{seed}.pt", {"seed": seed, "all_train": all_train})
+        members.append(NerModel.load(tmp_path / f"m{seed}.pt"))
+    assert not members[0].saw_heldout_slice and members[1].saw_heldout_slice
+    for chosen, expected in ((members[:1], False), (members, True)):
+        ens = NerModel.combine(chosen)
+        ens.save(tmp_path / "ens.pt", {"members": [m.meta for m in chosen]})
+        assert NerModel.load(tmp_path / "ens.pt").saw_heldout_slice is expected
+
+
 def test_combine_refuses_members_with_other_features() -> None:
     from pipeline.errors import ResourceError
 
