@@ -53,6 +53,19 @@ def _body_for(title: str, place: str | None, government: str | None) -> str | No
         if title.endswith(head):
             base = prefix if prefix.endswith(level) else prefix + level
             return base + "人民政府"
+    body = _body_in_title(title)
+    return prefix + body if body else None
+
+
+def _body_in_title(title: str) -> str | None:
+    """The body a title is written with: 国务院副总理 → 国务院, 城关镇党委书记 → 城关镇党委 (with the
+    place before the body word, which the gazetteer may not know), 街道党工委书记 → 街道党工委."""
+    lex = default_lexicon()
+    for cut in range(len(title) - 1, 1, -1):
+        if ("title", title[cut:]) not in lex:
+            continue
+        if any(("body", title[start:cut]) in lex for start in range(cut - 1)):
+            return title[:cut]
     return None
 
 

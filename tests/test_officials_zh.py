@@ -132,3 +132,10 @@ def test_a_place_before_a_title_without_a_body_is_the_organization(stage: Chines
     offs = officials(stage, "澳门特别行政区行政长官岑浩辉会见了喀什地委书记仲立恒。")
     assert offs["岑浩辉"].organization == "澳门特别行政区"
     assert offs["仲立恒"].organization == "喀什地委"
+
+
+def test_a_title_written_with_its_body_gives_that_body(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "国务院副总理丁薛祥出席开幕式。仓前街道党工委书记陈丽君介绍情况。秘书长张立军主持。")
+    assert offs["丁薛祥"].organization == "国务院"
+    assert offs["陈丽君"].organization.endswith("街道党工委")
+    assert offs["张立军"].organization is None  # 秘书 is not a body
