@@ -54,12 +54,30 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
 _INSTITUTIONS = frozenset({"government", "organization"})
 
 
-def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:
+_NAMED_BODIES = frozenset({"government", "organization", "enterprise", "place"})
+
+
+def _holds_clause_words(prefix: str, type_: str) -> bool:
+    """Whether `prefix`, which a model span adds before a register span of `type_`, holds words of the
+    clause rather than of the name: a preposition (在, 据) or a personal name (万俟明轩 before 任)
+    anywhere, or a verb right before a body or place (宣布 + 省委). Company and institution names
+    hold verbs of their own (国药控股, 中国国际贸易促进委员会), so a verb only counts for those two."""
+    import rjieba
+
+    tags = [tag for _, tag in rjieba.tag(prefix)]
+    if any(tag.startswith(("p", "nr")) for tag in tags):
+        return True
+    return type_ in ("government", "place") and bool(tags) and tags[-1].startswith("v")
+
+
+def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:
     """Drop a rule span that a model span of the same type strictly contains, unless the rest of the
-    model span is itself covered by other rule spans.
+    model span is itself covered by other rule spans, or the model span reaches back over a verb or a
+    name before a body, company or place.
 
     The model sees modifiers the lexicon lacks (创意总监, 执行副总裁, 边春和 vs 边春), while a model span
-    that swallows a register place (邢台市委副书记 as one title) must yield to the register split.
+    that swallows a register place (邢台市委副书记 as one title) must yield to the register split, and
+    so must one that swallows the clause before a name (宣布 + 省委, 万俟明轩任 + 山东能源集团有限公司).
     Model spans never overlap each other, so the one that may contain a rule span is found by bisection.
     """
     model_sorted = sorted(model, key=lambda m: m.start)
@@ -79,7 +97,9 @@ def defer_to_longer_model(rules: Sequence[Span], model: Sequence[Span]) -> list[
             if m.type == r.type and m.end >= r.end and (m.start, m.end) != (r.start, r.end):
                 lo = bisect.bisect_left(register_starts, m.start)
                 hi = bisect.bisect_left(register_starts, m.end)
-                if not any(q is not r and q.end <= m.end for q in register[lo:hi]):
+                if not any(q is not r and q.end <= m.end for q in register[lo:hi]) \
+                        and not (r.type in _NAMED_BODIES and m.start < r.start
+                                 and _holds_clause_words(text[m.start : r.start], r.type)):
                     continue
         out.append(r)
     return out
@@ -237,7 +257,7 @@ class ChineseEntityExtractor(Stage):
             if self._rules is not None:
                 kept = split_coordinated_places(text, kept, self._rules.lex)
             if groups:
-                groups[0] = defer_to_longer_model(groups[0], kept)
+                groups[0] = defer_to_longer_model(text, groups[0], kept)
             groups.append(kept)
         groups = [[s for s in g if not (s.type == "person" and is_bare_address(text[s.start : s.end]))
                    and not is_demonym(text, s)] for g in groups]

@@ -399,8 +399,12 @@ class RuleTagger:
             # Inside a long run, begin at the first place name (今天河北晶澳… → 河北晶澳…), but not at
             # the bracketed place of a subsidiary, which belongs to the name (花旗银行（中国）有限公司).
             for k in range(start + 1, name_end - 1):
-                if self._longest(text, k, "place") is not None:
-                    start = k
+                place = self._longest(text, k, "place")
+                if place is not None:
+                    # not a place with only the legal form after it (国药控股 + 福建有限公司); a place
+                    # with an industry word is a name (山东 + 能源集团有限公司)
+                    if place.end < name_end or m.label == "weak":
+                        start = k
                     break
             if name_end - start < 2 or text[start] in QUANTIFIER_CHARS:
                 return None

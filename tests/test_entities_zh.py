@@ -196,6 +196,9 @@ def test_known_enterprise_carries_its_english_name(rules_stage: ChineseEntityExt
     # the name's backward run stops at the verb before it
     ("市领导走访调研信达生物制药（苏州）有限公司。", {"信达生物制药（苏州）有限公司"}),
     ("代表团考察深圳华熠新材料科技有限公司。", {"深圳华熠新材料科技有限公司"}),
+    # a place inside the run starts the name, unless only the legal form follows it
+    ("宣读决定：万俟明轩任山东能源集团有限公司董事长。", {"山东能源集团有限公司"}),
+    ("会上，国药控股福建有限公司作发言。", {"国药控股福建有限公司"}),
     # a bracket with no name before it, or with no place inside, is not taken
     ("本次会议由（北京）有限公司承办。", set()),
     ("星光（智能）有限公司开业。", set()),
@@ -230,9 +233,23 @@ def test_rule_defers_to_longer_model_span_of_same_type() -> None:
     rules = [Span(2, 4, "title", "rule.title", 0.9),  # 总监 inside the model's 创意总监
              Span(10, 12, "place", "rule.place", 0.9), Span(12, 17, "title", "rule.title", 0.9)]
     model = [Span(0, 4, "title", "model", 0.9), Span(10, 17, "title", "model", 0.9)]
-    kept = defer_to_longer_model(rules, model)
+    kept = defer_to_longer_model("创意总监，公司的邢台市委副书记", rules, model)
     # the register split (place + title) stands against a model span that swallows the place
     assert [(s.start, s.end) for s in kept] == [(10, 12), (12, 17)]
+
+
+@pytest.mark.parametrize("text, rule, model, kept", [
+    ("会议宣布省委决定。", (4, 6, "government"), (2, 6, "government"), True),  # a verb before the body
+    ("万俟明轩任山东能源集团有限公司董事长。", (5, 15, "enterprise"), (0, 15, "enterprise"), True),  # a name + 任
+    ("中共中央纪委召开全会。", (4, 6, "government"), (0, 6, "government"), False),  # a longer body
+    ("他是执行副总裁。", (4, 7, "title"), (2, 7, "title"), False),  # 执行 is a verb, but titles take modifiers
+])
+def test_a_model_span_reaching_back_over_a_clause_does_not_replace_a_register_span(
+        text: str, rule: tuple, model: tuple, kept: bool) -> None:
+    from pipeline.entities_zh import defer_to_longer_model
+
+    r = Span(*rule, "rule.body", 0.9)
+    assert (defer_to_longer_model(text, [r], [Span(*model, "model", 0.5)]) == [r]) is kept
 
 
 @pytest.mark.parametrize(
