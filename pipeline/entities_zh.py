@@ -71,9 +71,9 @@ def _holds_clause_words(prefix: str, type_: str) -> bool:
 
 
 def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:
-    """Drop a rule span that a model span of the same type strictly contains, unless the rest of the
-    model span is itself covered by other rule spans, or the model span reaches back over a verb or a
-    name before a body, company or place.
+    """Drop a rule span that a model span of the same type strictly contains, unless another register
+    span overlaps the model span, or the model span reaches back over a verb or a name before a body,
+    company or place.
 
     The model sees modifiers the lexicon lacks (创意总监, 执行副总裁, 边春和 vs 边春), while a model span
     that swallows a register place (邢台市委副书记 as one title) must yield to the register split, and
@@ -97,7 +97,7 @@ def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span
             if m.type == r.type and m.end >= r.end and (m.start, m.end) != (r.start, r.end):
                 lo = bisect.bisect_left(register_starts, m.start)
                 hi = bisect.bisect_left(register_starts, m.end)
-                if not any(q is not r and q.end <= m.end for q in register[lo:hi]) \
+                if not any(q is not r for q in register[lo:hi]) \
                         and not (r.type in _NAMED_BODIES and m.start < r.start
                                  and _holds_clause_words(text[m.start : r.start], r.type)):
                     continue
@@ -265,7 +265,12 @@ class ChineseEntityExtractor(Stage):
         if self.use_rules and self._rules is not None:
             merged = self._continue_name_lists(text, merged)
         extra = propagate_names(text, merged)
-        return merge_spans([merged, extra]) if extra else merged
+        if not extra:
+            return merged
+        # a later mention of a name found whole replaces a part of it found there (上官志诚 over 志诚)
+        merged = [s for s in merged if not (s.type == "person" and any(
+            p.start <= s.start and s.end <= p.end and (p.start, p.end) != (s.start, s.end) for p in extra))]
+        return merge_spans([merged, extra])
 
     def _continue_name_lists(self, text: str, spans: list[Span]) -> list[Span]:
         """A name after a person and 、 is a person too (区领导戚文斌、栾晓雯、宁致远), whichever source

@@ -34,6 +34,7 @@ AFTER_NAME = (
     "分别", "先后", "一同", "共同", "实地", "现场", "详细", "认真", "任", "兼", "主讲", "通报", "传达",
     "带领", "会同", "签署", "见证", "宣布", "回答", "答", "接受", "担任", "发表", "围绕", "结合", "希望",
     "并", "赴", "将", "已", "于", "从", "被", "代", "作出", "批示", "解读", "点评", "总结", "出",
+    "曾任", "历任", "现任", "兼任",
 )
 # Titles that follow a name in running text (习近平总书记, 李强总理, 宋华英同志).
 HEAD_TITLES = ("总书记", "主席", "总理", "副总理", "委员长", "书记", "省长", "市长", "县长", "区长")
@@ -63,6 +64,7 @@ MEMBER_WORDS = ("委员", "代表", "常委")
 STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将把被从于跟让给、")
 # Two-character verbs of this register that end a legal name's backward run: 走访 + …有限公司.
 VERBS_BEFORE_ENTERPRISE = frozenset(w for w in AFTER_NAME if len(w) == 2) | {"来到", "走进"}
+TOWN_LEVELS = ("街道", "镇", "乡")  # below the gazetteer's counties: 湖滨街道, 城关镇, 孜许乡
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
                     "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
 
@@ -205,6 +207,24 @@ class RuleTagger:
     def _begins_word(self, i: int) -> bool:
         found = self._word_at(i)
         return found is not None and found[0] == i
+
+    def _town_before_title(self, text: str, j: int, t_end: int, floor: int, spans: list[Span]) -> int:
+        """End of the level word of a title written with a town's level (街道党工委书记, 镇党委书记) when
+        the town's two-character name stands before it (湖滨 + 街道…), else 0. The town is then a place
+        and the rest the title, as CLUENER tags 孜许乡 + 书记; the gazetteer stops at counties, so the
+        name is recognised by being a word of its own."""
+        level = next((w for w in TOWN_LEVELS if text.startswith(w, j)), "")
+        if not level or j - 2 < floor or (spans and spans[-1].end > j - 2 and spans[-1].type != "place") \
+                or ("title", text[j + len(level) : t_end]) not in self.lex:
+            return 0
+        if not all(_is_cjk(c) and c not in FUNCTION_CHARS for c in text[j - 2 : j]):
+            return 0
+        word = self._word_at(j - 2)
+        if word is None or word[0] != j - 2:
+            return 0  # the name starts a word (湖滨, 城关), not inside one (全县 + 各镇)
+        if word[1] != j + len(level) and not self._begins_word(j):
+            return 0
+        return j + len(level)
 
     def _straddles(self, start: int, end: int) -> bool:
         """Whether [start, end) begins inside a word and runs past its end (作协 in 合作 + 协议): then
@@ -544,6 +564,14 @@ class RuleTagger:
             lb_end, lb_type = (0, "")
             if j < n and text[j] in LEVEL_CHARS:
                 lb_end, lb_type = self._body_at(text, j + 1)
+            if t_end and not place_end:
+                level_end = self._town_before_title(text, j, t_end, floor, spans)
+                if level_end:  # 湖滨 + 街道党工委书记: the town's name and level word are the place
+                    if spans and spans[-1].type == "place" and spans[-1].end == j - 2:
+                        i = spans.pop().start  # 上城区 + 湖滨街道: adjacent divisions are one address
+                    else:
+                        i = j - 2
+                    place_end = j = level_end
             if t_end and not place_end and (self._straddles(j, t_end) or text.startswith("制", t_end)):
                 t_end = 0  # 区长 in 园区 + 长期; 河长 in 河长制 (the river-chief system), not a post
             if t_end and t_end >= max(b_end, lb_end):

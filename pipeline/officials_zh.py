@@ -27,7 +27,7 @@ from .romanize import romanize_name
 CHAIN_TYPES = frozenset({"title", "place", "government"})
 AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 董事长: only right before a title
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
-AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "任", "为", "的")
+AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "曾任", "历任", "现任", "兼任", "任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
 PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}

@@ -320,3 +320,30 @@ def test_coordinated_places_are_split(text: str, parts: list[str]) -> None:
 
     spans = split_coordinated_places(text, [Span(0, len(text), "place", "model", 0.9)], default_lexicon())
     assert [text[s.start : s.end] for s in spans] == parts
+
+
+def test_a_later_mention_of_a_name_found_whole_replaces_a_part_of_it(rules_stage: ChineseEntityExtractor) -> None:
+    text = "市委书记上官志诚会见客人。上官志诚表示，欢迎。"
+    second = text.index("志诚", 10)
+    spans = rules_stage.spans(text, model_spans=[Span(second, second + 2, "person", "model", 0.5)])
+    assert [text[s.start : s.end] for s in spans if s.type == "person"] == ["上官志诚", "上官志诚"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a town's own name before a title written with the town's level: place + title, as CLUENER tags 孜许乡 + 书记
+    ("湖滨街道党工委书记尉迟文静介绍。", {("湖滨街道", "place"), ("党工委书记", "title")}),
+    ("城关镇党委书记李娜陪同。", {("城关镇", "place"), ("党委书记", "title")}),
+    ("杭州市上城区湖滨街道党工委书记尉迟文静介绍。", {("杭州市上城区湖滨街道", "place"), ("党工委书记", "title")}),
+    ("全县各镇党委书记参加会议。", {("党委书记", "title")}),  # 各 is no town
+])
+def test_town_before_a_town_level_title(text: str, expected: set) -> None:
+    spans = RuleTagger()(text, jieba_spans(text))
+    assert {(text[s.start : s.end], s.type) for s in spans if s.type in ("place", "title")} == expected
+
+
+def test_a_model_span_cut_through_by_a_register_span_does_not_replace_the_body(rules_stage) -> None:
+    text = "万俟明轩曾任山东省国资委党委副书记、副主任。"
+    body = text.index("山东省国资委")
+    model = [Span(body, body + 8, "government", "model", 0.5), Span(body + 8, body + 11, "title", "model", 0.5)]
+    spans = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)}
+    assert {("山东省国资委", "government"), ("党委副书记", "title")} <= spans

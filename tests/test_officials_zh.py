@@ -139,3 +139,9 @@ def test_a_title_written_with_its_body_gives_that_body(stage: ChineseEntityExtra
     assert offs["丁薛祥"].organization == "国务院"
     assert offs["陈丽君"].organization.endswith("街道党工委")
     assert offs["张立军"].organization is None  # 秘书 is not a body
+
+
+def test_titles_after_a_name_and_a_former_post_verb(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "会议宣布：张立军任国资委主任。副市长王立新曾任国资委党委副书记、副主任。")
+    assert offs["张立军"].titles == ["主任"]
+    assert offs["王立新"].titles == ["副市长", "党委副书记", "副主任"]
