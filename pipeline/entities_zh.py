@@ -59,14 +59,18 @@ _NAMED_BODIES = frozenset({"government", "organization", "enterprise", "place"})
 
 def _holds_clause_words(prefix: str, type_: str) -> bool:
     """Whether `prefix`, which a model span adds before a register span of `type_`, holds words of the
-    clause rather than of the name: a preposition (在, 据) or a personal name (万俟明轩 before 任)
-    anywhere, or a verb right before a body or place (宣布 + 省委). Company and institution names
-    hold verbs of their own (国药控股, 中国国际贸易促进委员会), so a verb only counts for those two."""
+    clause rather than of the name: a preposition (在, 据) anywhere, a verb right before a body or
+    place (宣布 + 省委), a personal name before a company (万俟明轩任 + 山东能源集团有限公司). Company
+    and institution names hold verbs of their own (国药控股, 中国国际贸易促进委员会), and place names
+    read as personal names to jieba (戴窑 + 镇政府, 张家口崇 + 礼县政府), so each test stays with the
+    types where it holds."""
     import rjieba
 
     tags = [tag for _, tag in rjieba.tag(prefix)]
-    if any(tag.startswith(("p", "nr")) for tag in tags):
+    if any(tag.startswith("p") for tag in tags):
         return True
+    if type_ == "enterprise":
+        return any(tag.startswith("nr") for tag in tags)
     return type_ in ("government", "place") and bool(tags) and tags[-1].startswith("v")
 
 
