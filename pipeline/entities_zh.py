@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .doc import Doc
 from .glossary import load_glossary
-from .ner_lexicon import Lexicon, division_contains, place_division
+from .ner_lexicon import Lexicon, division_contains, place_codes
 from .ner_rules import RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
@@ -166,7 +166,7 @@ def split_coordinated_places(text: str, spans: Sequence[Span], lex: Lexicon) -> 
 
 def _place_parts(text: str, start: int, end: int, lex: Lexicon) -> list[tuple[int, int, str]] | None:
     """The fewest known places (2+ characters each) that exactly cover text[start:end], with their
-    division codes ("" for a country), or None."""
+    gazetteer labels, or None."""
     best: dict[int, list[tuple[int, int, str]]] = {start: []}
     for i in range(start, end):
         if i not in best:
@@ -174,19 +174,19 @@ def _place_parts(text: str, start: int, end: int, lex: Lexicon) -> list[tuple[in
         for m in lex.at(text, i):
             if m.kind != "place" or m.end > end or m.end - i < 2:
                 continue
-            path = best[i] + [(i, m.end, place_division(m.label)[1])]
+            path = best[i] + [(i, m.end, m.label)]
             if m.end not in best or len(path) < len(best[m.end]):
                 best[m.end] = path
     return best.get(end)
 
 
 def _contains_place(outer: tuple[int, int, str], inner: tuple[int, int, str]) -> bool:
-    """Whether the second division lies inside the first (四川 + 成都), by code; a country contains
-    any division (中国 + 北京)."""
-    a, b = outer[2], inner[2]
+    """Whether the second division may lie inside the first (四川 + 成都, 沈阳市 + 铁西区, whichever
+    of the three 铁西区 is meant), by code; a country contains any division (中国 + 北京)."""
+    a, b = place_codes(outer[2]), place_codes(inner[2])
     if not a:
         return bool(b)
-    return bool(b) and division_contains(a, b)
+    return any(division_contains(x, y) for x in a for y in b)
 
 
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:

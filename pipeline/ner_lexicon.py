@@ -100,9 +100,15 @@ class Lexicon:
 
 def place_division(label: str) -> tuple[str, str]:
     """(level, admin-division code) of a place entry's label: "prefecture-short\t530100" →
-    ("prefecture-short", "530100"); a country has no code."""
-    level, _, code = label.partition("\t")
-    return level, code
+    ("prefecture-short", "530100"); a country has no code. A name several divisions share gives the
+    first of them (place_codes has them all)."""
+    level, _, codes = label.partition("\t")
+    return level, codes.split(",", 1)[0]
+
+
+def place_codes(label: str) -> list[str]:
+    """Every division code a place name may stand for: 铁西区 → [210303 (鞍山), 210106 (沈阳), …]."""
+    return [c for c in label.partition("\t")[2].split(",") if c]
 
 
 def division_contains(outer: str, inner: str) -> bool:

@@ -314,6 +314,9 @@ def test_user_glossary_enterprises_reach_the_chinese_stage(tmp_path) -> None:
     ("北京市海淀区", ["北京市海淀区"]),  # a division then one inside it: one address
     ("中国北京", ["中国北京"]),
     ("浦东新区碧云", ["浦东新区碧云"]),  # not all known places: left to the model
+    ("沈阳市铁西区", ["沈阳市铁西区"]),  # 铁西区 is in 鞍山 and 四平 too: any of them inside 沈阳 counts
+    ("南京市鼓楼区", ["南京市鼓楼区"]),
+    ("福州朝阳区", ["福州", "朝阳区"]),  # no 朝阳区 lies in 福州
 ])
 def test_coordinated_places_are_split(text: str, parts: list[str]) -> None:
     from pipeline.ner_lexicon import default_lexicon
