@@ -92,7 +92,8 @@ def _chain_before(text: str, ents: list[Entity], k: int) -> list[Entity]:
 
 
 def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
-    """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记) or 的 (免去赵振国的…局长职务)."""
+    """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记) or 的 (免去赵振国的…局长职务),
+    possibly led by the company or institution the titles are held in."""
     pos = ents[k].end
     rest = text[pos : pos + 4]
     link = next((w for w in AFTER_NAME_LINKS if rest.startswith(w)), None)
@@ -101,7 +102,8 @@ def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
     pos += len(link)
     chain: list[Entity] = []
     for e in ents[k + 1 :]:
-        if e.type not in CHAIN_TYPES or _gap(text, pos, e.start) not in CHAIN_GAPS:
+        # a company or institution too: 万俟明轩任山东能源集团有限公司党委书记、董事长
+        if e.type not in CHAIN_TYPES | AFFILIATION_TYPES or _gap(text, pos, e.start) not in CHAIN_GAPS:
             break
         chain.append(e)
         pos = e.end

@@ -145,3 +145,10 @@ def test_titles_after_a_name_and_a_former_post_verb(stage: ChineseEntityExtracto
     offs = officials(stage, "会议宣布：张立军任国资委主任。副市长王立新曾任国资委党委副书记、副主任。")
     assert offs["张立军"].titles == ["主任"]
     assert offs["王立新"].titles == ["副市长", "党委副书记", "副主任"]
+
+
+def test_titles_after_a_name_may_be_led_by_a_company(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "宣读决定：副总经理王立新任山东能源集团有限公司党委书记、董事长；"
+                            "免去副总经理谭国梁的山东能源集团有限公司董事长职务。")
+    assert offs["王立新"].titles == ["副总经理", "党委书记", "董事长"]
+    assert offs["谭国梁"].titles == ["副总经理", "董事长"]
