@@ -32,6 +32,10 @@ AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "曾任", "历任", "现
 PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
 BODY_LEVELS = ("自治区", "省", "市", "县", "区", "州", "盟", "旗")  # written alone: 市委, 自治区党委
+# Role words that CLUENER sometimes tags as positions but that name no post (市领导X、Y, 有关负责人):
+# an entity still, never an official's title.
+GENERIC_ROLES = frozenset({"领导", "负责人", "负责同志", "领导同志"})
+GENERIC_ROLE_PREFIXES = ("有关", "相关", "主要", "分管", "各位", "省", "市", "县", "区")
 
 
 def _gap(text: str, a: int, b: int) -> str:
@@ -128,6 +132,13 @@ def _list_head(text: str, ents: list[Entity], k: int) -> int | None:
     return j if j != k else None
 
 
+def _is_generic_role(title: str) -> bool:
+    for prefix in GENERIC_ROLE_PREFIXES:
+        if title.startswith(prefix) and title[len(prefix):] in GENERIC_ROLES:
+            return True
+    return title in GENERIC_ROLES
+
+
 def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
     titles: list[str] = []
     bodies: list[str] = []
@@ -140,6 +151,8 @@ def _titles_and_body(chain: list[Entity]) -> tuple[list[str], str | None]:
             first_place = first_place or (e.text if not titles else None)
         elif e.type == "government" or e.type in AFFILIATION_TYPES:
             government = e.text
+        elif _is_generic_role(e.text):
+            continue
         else:
             titles.append(e.text)
             body = _body_for(e.text, place, government)

@@ -152,3 +152,13 @@ def test_titles_after_a_name_may_be_led_by_a_company(stage: ChineseEntityExtract
                             "免去副总经理谭国梁的山东能源集团有限公司董事长职务。")
     assert offs["王立新"].titles == ["副总经理", "党委书记", "董事长"]
     assert offs["谭国梁"].titles == ["副总经理", "董事长"]
+
+
+def test_generic_role_words_make_no_official() -> None:
+    text = "副市长郑川、市领导王立新出席。区有关负责人戚文斌参加。"
+    doc = Doc(text, lang="zh")
+    for surface, type_ in (("副市长", "title"), ("郑川", "person"), ("市领导", "title"), ("王立新", "person"),
+                           ("有关负责人", "title"), ("戚文斌", "person")):
+        start = text.index(surface)
+        doc.add_entity(type_, start, start + len(surface), source="model")
+    assert {o.zh: o.titles for o in link_officials(doc)} == {"郑川": ["副市长"]}
