@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, Sequence
 from .doc import Doc
 from .glossary import load_glossary
 from .ner_lexicon import Lexicon, division_contains, place_codes
-from .ner_rules import RuleTagger, Span, jieba_spans
+from .ner_rules import FUNCTION_CHARS, RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
 
@@ -54,24 +54,34 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
 _INSTITUTIONS = frozenset({"government", "organization"})
 
 
-_NAMED_BODIES = frozenset({"government", "organization", "enterprise", "place"})
-
-
 def _holds_clause_words(prefix: str, type_: str) -> bool:
     """Whether `prefix`, which a model span adds before a register span of `type_`, holds words of the
-    clause rather than of the name: a preposition (在, 据) anywhere, a verb right before a body or
-    place (宣布 + 省委), a personal name before a company (万俟明轩任 + 山东能源集团有限公司). Company
-    and institution names hold verbs of their own (国药控股, 中国国际贸易促进委员会), and place names
-    read as personal names to jieba (戴窑 + 镇政府, 张家口崇 + 礼县政府), so each test stays with the
-    types where it holds."""
+    clause rather than of the name: a link word of appointments right before it (拟任 + 党委书记,
+    现任 + 宜昌高新区管委会); before anything but a title, also a preposition (在, 据) anywhere, a
+    one-character function word or link right before the name (经 + 县委, 万俟明轩任 + 山东能源集团有限
+    公司), or a verb right before a body or place (宣布 + 省委). Titles take verbs and 主任 as
+    modifiers (执行副总裁, 主任委员), and company and institution names hold verbs of their own (国药控股,
+    中国国际贸易促进委员会); jieba's personal-name tag is no test, as it reads brands and places as
+    names (华为, 比亚迪, 张家口)."""
     import rjieba
 
-    tags = [tag for _, tag in rjieba.tag(prefix)]
-    if any(tag.startswith("p") for tag in tags):
+    if prefix.endswith(_LINK_WORDS):
         return True
-    if type_ == "enterprise":
-        return any(tag.startswith("nr") for tag in tags)
-    return type_ in ("government", "place") and bool(tags) and tags[-1].startswith("v")
+    if type_ == "title":
+        return False
+    tagged = rjieba.tag(prefix)
+    if not tagged:
+        return False
+    if any(tag.startswith("p") for _, tag in tagged):
+        return True
+    last, last_tag = tagged[-1]
+    if len(last) == 1 and last in _CLAUSE_CHARS:
+        return True
+    return type_ in ("government", "place") and last_tag.startswith("v")
+
+
+_CLAUSE_CHARS = FUNCTION_CHARS | frozenset("经由据任")
+_LINK_WORDS = ("现任", "拟任", "曾任", "历任", "兼任", "担任", "提名为", "推荐为")
 
 
 def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:
@@ -81,7 +91,7 @@ def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span
 
     The model sees modifiers the lexicon lacks (创意总监, 执行副总裁, 边春和 vs 边春), while a model span
     that swallows a register place (邢台市委副书记 as one title) must yield to the register split, and
-    so must one that swallows the clause before a name (宣布 + 省委, 万俟明轩任 + 山东能源集团有限公司).
+    so must one that swallows the clause before a name (宣布 + 省委, 经 + 县委, 万俟明轩任 + 山东能源集团有限公司).
     Model spans never overlap each other, so the one that may contain a rule span is found by bisection.
     """
     model_sorted = sorted(model, key=lambda m: m.start)
@@ -102,7 +112,7 @@ def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span
                 lo = bisect.bisect_left(register_starts, m.start)
                 hi = bisect.bisect_left(register_starts, m.end)
                 if not any(q is not r for q in register[lo:hi]) \
-                        and not (r.type in _NAMED_BODIES and m.start < r.start
+                        and not (r.type != "person" and m.start < r.start
                                  and _holds_clause_words(text[m.start : r.start], r.type)):
                     continue
         out.append(r)
@@ -136,6 +146,22 @@ def drop_verbs_after_names(text: str, spans: list[Span]) -> list[Span]:
     person_ends = {s.end for s in spans if s.type == "person"}
     return [s for s in spans
             if not (s.type == "title" and s.start in person_ends and text[s.start : s.end] in _VERBS_AFTER_NAMES)]
+
+
+def trim_links_after_names(text: str, spans: list[Span]) -> list[Span]:
+    """A four-character person with a one-character surname that ends in 任 or 为 right before a title,
+    body or place is a three-character name and the verb (县应急管理局局长汪德胜任组长): such four-
+    character names are rare, a compound surname or a transliteration aside."""
+    starts = {s.start for s in spans if s.type in ("title", "government", "organization", "enterprise", "place")}
+    surnames = surname_readings()
+    out = []
+    for s in spans:
+        name = text[s.start : s.end]
+        if s.type == "person" and len(name) == 4 and name[-1] in "任为" and s.end in starts \
+                and name[0] in surnames and name[:2] not in surnames:
+            s = Span(s.start, s.end - 1, s.type, s.source, s.score)
+        out.append(s)
+    return out
 
 
 # 人 begins these words after a place, which stays a place (香港人口, 上海人才, 广东人社厅, 全国人大).
@@ -265,15 +291,17 @@ class ChineseEntityExtractor(Stage):
             groups.append(kept)
         groups = [[s for s in g if not (s.type == "person" and is_bare_address(text[s.start : s.end]))
                    and not is_demonym(text, s)] for g in groups]
-        merged = drop_verbs_after_names(text, merge_spans(groups))
+        merged = trim_links_after_names(text, drop_verbs_after_names(text, merge_spans(groups)))
         if self.use_rules and self._rules is not None:
             merged = self._continue_name_lists(text, merged)
         extra = propagate_names(text, merged)
         if not extra:
             return merged
-        # a later mention of a name found whole replaces a part of it found there (上官志诚 over 志诚)
-        merged = [s for s in merged if not (s.type == "person" and any(
-            p.start <= s.start and s.end <= p.end and (p.start, p.end) != (s.start, s.end) for p in extra))]
+        # A later mention of a name found whole replaces what the model made of it there: a part of
+        # it (上官志诚 over 志诚), or another type (令狐建军 read as a body, 卫东 of 曾卫东 as a place).
+        merged = [s for s in merged if not any(
+            p.start <= s.start and s.end <= p.end and (p.start, p.end, p.type) != (s.start, s.end, s.type)
+            and (s.type == "person" or _family(s.source) == "model") for p in extra)]
         return merge_spans([merged, extra])
 
     def _continue_name_lists(self, text: str, spans: list[Span]) -> list[Span]:

@@ -51,6 +51,8 @@ COMMON_WORD_FREQ = 3000
 RARE_WORD_FREQ = 500
 TITLE_BLOCKERS = frozenset("会馆处团组队室所院部局厅")
 # Appointment and election verbs are followed by a name: 任命区志豪为…, 免去赵振国的…职务.
+# A cadre's profile in a personnel notice starts 姓名，男，… (the posts follow: pipeline/officials_zh.py).
+PROFILE_MARKERS = ("，男，", "，女，", ",男,", ",女,", "（男，", "（女，")
 NAME_TRIGGERS = ("任命", "免去", "提名", "推选", "选举", "增补", "补选")
 # A name followed by 为/任/担任 and a body or title is an appointee (，钱慧敏为济南市商务局局长).
 APPOINTMENT_LINKS = ("担任", "为", "任")
@@ -264,7 +266,8 @@ class RuleTagger:
                 and not self._begins_word(i):
             return 0
         m = ZONE_NAME.match(text, i)
-        if m is None or any(c in FUNCTION_CHARS or c in DEMONSTRATIVES for c in m.group(1)):
+        if m is None or any(c in FUNCTION_CHARS or c in DEMONSTRATIVES for c in m.group(1)) \
+                or m.group(1)[:2] in VERBS_BEFORE_ENTERPRISE:  # 现任 + 宜昌高新区
             return 0
         return m.end()
 
@@ -642,17 +645,18 @@ class RuleTagger:
         return end
 
     def names_before_markers(self, text: str, token_starts: frozenset[int]) -> list[Span]:
-        """Names written before 同志 or a head title: 王刚同志任…, 习近平总书记, 李强总理.
+        """Names written before 同志 or a head title: 王刚同志任…, 习近平总书记, 李强总理; at the start
+        of a clause, before 为/任 + a role or before a cadre profile (解朝阳，男，汉族，…).
 
         The name must begin where the segmenter begins a word, which keeps 贯彻习近平 from
         yielding 彻习近 while needing no list of the verbs that precede names.
         """
         out: list[Span] = []
-        for marker in ("同志",) + HEAD_TITLES + APPOINTMENT_LINKS:
+        for marker in ("同志",) + HEAD_TITLES + APPOINTMENT_LINKS + PROFILE_MARKERS:
             p = text.find(marker)
             while p >= 0:
-                appointment = marker in APPOINTMENT_LINKS
-                if appointment and not self._starts_role_chain(text, p + len(marker)):
+                appointment = marker in APPOINTMENT_LINKS or marker in PROFILE_MARKERS
+                if marker in APPOINTMENT_LINKS and not self._starts_role_chain(text, p + len(marker)):
                     p = text.find(marker, p + len(marker))
                     continue
                 for length in (3, 2):

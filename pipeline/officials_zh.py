@@ -15,18 +15,21 @@ Chinese and English records meet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
 from .doc import Doc, Entity, Official
 from .ner_lexicon import default_lexicon, division_contains, place_division
-from .ner_rules import HEAD_TITLES
+from .ner_rules import HEAD_TITLES, PROFILE_MARKERS
 from .officials import merge_officials
 from .romanize import romanize_name
 
 CHAIN_TYPES = frozenset({"title", "place", "government"})
 AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 董事长: only right before a title
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
+# A cadre's profile (ner_rules.PROFILE_MARKERS) gives posts after these words.
+PROFILE_LINK = re.compile("现任|曾任|历任|拟任|拟提名为|提名为|拟推荐为|推荐为")
 AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "曾任", "历任", "现任", "兼任", "任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
 PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
@@ -97,15 +100,28 @@ def _chain_before(text: str, ents: list[Entity], k: int) -> list[Entity]:
 
 def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
     """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记) or 的 (免去赵振国的…局长职务),
-    possibly led by the company or institution the titles are held in."""
+    possibly led by the company or institution the titles are held in; in a cadre's profile
+    (区晓航，男，汉族，…，现任宜昌市商务局党组书记、局长，拟提名为兴山县县长候选人), every chain
+    after 现任, 曾任, 拟任 or 提名为 up to the end of the sentence."""
     pos = ents[k].end
+    if text.startswith(PROFILE_MARKERS, pos):
+        end = text.find("。", pos)
+        end = len(text) if end < 0 else end
+        chain: list[Entity] = []
+        for m in PROFILE_LINK.finditer(text, pos, end):
+            chain += _chain_from(text, ents, k + 1, m.end())
+        return chain
     rest = text[pos : pos + 4]
     link = next((w for w in AFTER_NAME_LINKS if rest.startswith(w)), None)
-    if link is None:
-        return []
-    pos += len(link)
+    return _chain_from(text, ents, k + 1, pos + len(link)) if link else []
+
+
+def _chain_from(text: str, ents: list[Entity], j: int, pos: int) -> list[Entity]:
+    """The title chain that starts at text position `pos`, read from ents[j:] on."""
     chain: list[Entity] = []
-    for e in ents[k + 1 :]:
+    for e in ents[j:]:
+        if e.end <= pos:
+            continue
         # a company or institution too: 万俟明轩任山东能源集团有限公司党委书记、董事长
         if e.type not in CHAIN_TYPES | AFFILIATION_TYPES or _gap(text, pos, e.start) not in CHAIN_GAPS:
             break

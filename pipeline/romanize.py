@@ -48,8 +48,16 @@ def _ascii_syllables(syllables: list[str]) -> list[str]:
     return [s.replace("v", "yu") if s[:1] in "ln" else s.replace("v", "u") for s in syllables]
 
 
+# Characters whose reading in a name is not the one pypinyin gives by default or by phrase: 都 is
+# du in names (阿不都拉 Abudula, a surname Du), where pypinyin reads 不都 as "not all" (bu dou).
+NAME_CHAR_READINGS = {"都": "du"}
+
+
 def _read(text: str) -> list[str]:
-    return _ascii_syllables(lazy_pinyin(text, style=Style.NORMAL, errors="default"))
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
+    if len(syllables) == len(text):  # one syllable per character: a name's own readings apply
+        syllables = [NAME_CHAR_READINGS.get(ch, syl) for ch, syl in zip(text, syllables)]
+    return _ascii_syllables(syllables)
 
 
 def name_syllables(zh: str) -> tuple[list[str], list[str]]:

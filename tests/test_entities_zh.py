@@ -243,6 +243,10 @@ def test_rule_defers_to_longer_model_span_of_same_type() -> None:
     ("万俟明轩任山东能源集团有限公司董事长。", (5, 15, "enterprise"), (0, 15, "enterprise"), True),  # a name + 任
     ("中共中央纪委召开全会。", (4, 6, "government"), (0, 6, "government"), False),  # a longer body
     ("他是执行副总裁。", (4, 7, "title"), (2, 7, "title"), False),  # 执行 is a verb, but titles take modifiers
+    ("经县委研究决定。", (1, 3, "government"), (0, 3, "government"), True),  # a one-character link word
+    ("先后走访华为技术有限公司。", (6, 12, "enterprise"), (4, 12, "enterprise"), False),  # a brand jieba calls a name
+    ("现任总经理，拟任党委书记。", (8, 12, "title"), (6, 12, "title"), True),  # an appointment link word
+    ("任主任委员。", (3, 5, "title"), (1, 5, "title"), False),  # 主任 ends in 任 but is part of the title
 ])
 def test_a_model_span_reaching_back_over_a_clause_does_not_replace_a_register_span(
         text: str, rule: tuple, model: tuple, kept: bool) -> None:
@@ -350,3 +354,27 @@ def test_a_model_span_cut_through_by_a_register_span_does_not_replace_the_body(r
     model = [Span(body, body + 8, "government", "model", 0.5), Span(body + 8, body + 11, "title", "model", 0.5)]
     spans = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)}
     assert {("山东省国资委", "government"), ("党委副书记", "title")} <= spans
+
+
+def test_a_name_does_not_take_the_appointment_verb_before_a_title(rules_stage: ChineseEntityExtractor) -> None:
+    text = "成立由县应急管理局局长汪德胜任组长的调查组。"
+    name = text.index("汪德胜")
+    model = [Span(name, name + 4, "person", "model", 0.5), Span(name + 4, name + 6, "title", "model", 0.5)]
+    spans = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)}
+    assert ("汪德胜", "person") in spans and ("组长", "title") in spans
+
+
+def test_a_name_found_once_overrides_another_type_the_model_gave_a_later_mention(
+        rules_stage: ChineseEntityExtractor) -> None:
+    text = "县委书记令狐建军主持。令狐建军强调，要抓落实。市委书记曾卫东出席。曾卫东表示欢迎。"
+    later = text.index("令狐建军", 10)
+    wei = text.index("卫东", text.index("出席"))
+    model = [Span(later, later + 4, "government", "model", 0.5), Span(wei, wei + 2, "place", "model", 0.5)]
+    persons = [text[s.start : s.end] for s in rules_stage.spans(text, model_spans=model) if s.type == "person"]
+    assert persons == ["令狐建军", "令狐建军", "曾卫东", "曾卫东"]
+
+
+def test_a_cadre_profile_marks_its_name(rules_stage: ChineseEntityExtractor) -> None:
+    text = "公示如下：解朝阳，男，汉族，1980年9月出生，现任宜昌高新区管委会副主任。"
+    spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, jieba_spans(text))}
+    assert ("解朝阳", "person") in spans and ("宜昌高新区管委会", "government") in spans

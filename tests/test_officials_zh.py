@@ -162,3 +162,16 @@ def test_generic_role_words_make_no_official() -> None:
         start = text.index(surface)
         doc.add_entity(type_, start, start + len(surface), source="model")
     assert {o.zh: o.titles for o in link_officials(doc)} == {"郑川": ["副市长"]}
+
+
+def test_a_cadre_profile_gives_the_posts_after_its_link_words() -> None:
+    text = ("区晓航，男，汉族，1978年6月出生，湖北秭归人，中共党员，现任宜昌市商务局党组书记、局长，"
+            "拟提名为兴山县县长候选人。公示时间为5天。")
+    doc = Doc(text, lang="zh")
+    for surface, type_ in (("区晓航", "person"), ("湖北秭归", "place"), ("中共党员", "title"),
+                           ("宜昌市商务局", "government"), ("党组书记", "title"), ("局长", "title"),
+                           ("兴山县", "place"), ("县长", "title")):
+        start = text.index(surface)
+        doc.add_entity(type_, start, start + len(surface), source="model")
+    [off] = link_officials(doc)
+    assert (off.name, off.titles, off.organization) == ("Ou Xiaohang", ["党组书记", "局长", "县长"], "宜昌市商务局")

@@ -26,6 +26,9 @@ from pipeline.romanize import name_variants, romanize_name, split_name, split_pi
         ("诸葛亮", "Zhuge Liang"),
         ("尉迟恭", "Yuchi Gong"),
         ("吕布", "Lyu Bu"),
+        # 都 is du in names, whatever pypinyin reads in the phrase (不都: "not all")
+        ("买合木提·阿不都拉", "Maihemuti Abudula"),
+        ("李都", "Li Du"),
     ],
 )
 def test_romanize_name(zh: str, expected: str) -> None:
