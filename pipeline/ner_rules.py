@@ -67,6 +67,7 @@ STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将�
 # Two-character verbs of this register that end a legal name's backward run: 走访 + …有限公司.
 VERBS_BEFORE_ENTERPRISE = frozenset(w for w in AFTER_NAME if len(w) == 2) | {"来到", "走进"}
 TOWN_LEVELS = ("街道", "镇", "乡")  # below the gazetteer's counties: 湖滨街道, 城关镇, 孜许乡
+TOWN_NAME = re.compile(r"[\u4e00-\u9fff]{2}(?:街道|镇|乡)")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
                     "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
 
@@ -210,6 +211,15 @@ class RuleTagger:
         found = self._word_at(i)
         return found is not None and found[0] == i
 
+    def _town_before_role(self, text: str, j: int) -> int:
+        """End of a town written after a division and before a title or body (点军区 + 土城乡 + 党委书记),
+        else 0: the gazetteer stops at counties, and the division before and the role after show it
+        is a place."""
+        m = TOWN_NAME.match(text, j)
+        if m is None or any(c in FUNCTION_CHARS for c in m.group(0)) or not self._starts_role(text, m.end()):
+            return 0
+        return m.end()
+
     def _town_before_title(self, text: str, j: int, t_end: int, floor: int, spans: list[Span]) -> int:
         """End of the level word of a title written with a town's level (街道党工委书记, 镇党委书记) when
         the town's two-character name stands before it (湖滨 + 街道…), else 0. The town is then a place
@@ -285,7 +295,7 @@ class RuleTagger:
         for end, level in ends:
             if not self._place_ok(text, i, end, level, tokens):
                 continue
-            run_end = self._place_run(text, end, tokens) or end
+            run_end = self._place_run(text, end, tokens) or self._town_before_role(text, end) or end
             if self._starts_role(text, run_end):
                 return run_end
             if not best:
@@ -567,6 +577,8 @@ class RuleTagger:
             lb_end, lb_type = (0, "")
             if j < n and text[j] in LEVEL_CHARS:
                 lb_end, lb_type = self._body_at(text, j + 1)
+            elif text.startswith("自治区", j):  # 自治区 + 外事办公室
+                lb_end, lb_type = self._body_at(text, j + 3)
             if t_end and not place_end:
                 level_end = self._town_before_title(text, j, t_end, floor, spans)
                 if level_end:  # 湖滨 + 街道党工委书记: the town's name and level word are the place

@@ -342,6 +342,8 @@ def test_a_later_mention_of_a_name_found_whole_replaces_a_part_of_it(rules_stage
     ("城关镇党委书记李娜陪同。", {("城关镇", "place"), ("党委书记", "title")}),
     ("杭州市上城区湖滨街道党工委书记尉迟文静介绍。", {("杭州市上城区湖滨街道", "place"), ("党工委书记", "title")}),
     ("全县各镇党委书记参加会议。", {("党委书记", "title")}),  # 各 is no town
+    # a town after a division and before a role joins the division's place, whatever the segmenter did
+    ("曾任点军区土城乡党委书记。", {("点军区土城乡", "place"), ("党委书记", "title")}),
 ])
 def test_town_before_a_town_level_title(text: str, expected: set) -> None:
     spans = RuleTagger()(text, jieba_spans(text))
@@ -378,3 +380,9 @@ def test_a_cadre_profile_marks_its_name(rules_stage: ChineseEntityExtractor) -> 
     text = "公示如下：解朝阳，男，汉族，1980年9月出生，现任宜昌高新区管委会副主任。"
     spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, jieba_spans(text))}
     assert ("解朝阳", "person") in spans and ("宜昌高新区管委会", "government") in spans
+
+
+def test_a_body_written_with_the_autonomous_region_level() -> None:
+    text = "自治区外事办公室主任李明出席。"
+    spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, jieba_spans(text))}
+    assert ("自治区外事办公室", "government") in spans
