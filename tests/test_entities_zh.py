@@ -386,3 +386,14 @@ def test_a_body_written_with_the_autonomous_region_level() -> None:
     text = "自治区外事办公室主任李明出席。"
     spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, jieba_spans(text))}
     assert ("自治区外事办公室", "government") in spans
+
+
+def test_gazetteer_knows_long_county_short_forms_only() -> None:
+    """霍尔果斯市 → 霍尔果斯 and 张家港市 → 张家港 are places; two-character county short forms are
+    not (安新 in 保安新区, 和安 in 和安全), and one place name several counties share keeps every code."""
+    from pipeline.ner_lexicon import default_lexicon, place_codes
+
+    lex = default_lexicon()
+    assert lex.label("place", "霍尔果斯").startswith("county-short")
+    assert ("place", "张家港") in lex and ("place", "和安") not in lex and ("place", "安新") not in lex
+    assert len(place_codes(lex.label("place", "铁西区"))) == 3
