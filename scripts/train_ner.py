@@ -154,14 +154,18 @@ def swap_names(rows: list[tuple[str, list[tuple[int, int, str]]]], pool: list[st
 NAME_TERM_AFTER = ("主义", "思想", "理论")  # 马克思主义, 邓小平理论: People's Daily tags the name inside
 
 
-def name_constraints(text: str, spans: list[tuple[int, int, str]], tags: list[str]) -> torch.Tensor:
+def name_constraints(text: str, spans: list[tuple[int, int, str]], tags: list[str],
+                     positive_only: bool = False) -> torch.Tensor:
     """Allowed CLUENER tags per character ([len, n_tags] bool) from People's Daily PER spans.
-    A PER span of 2+ characters must be a name; elsewhere no name may start or continue. Why not more:
-    PD's LOC/ORG do not map onto CLUENER's labels, and its one-character surnames (江主席) and
-    names inside terms are tagged where CLUENER tags nothing, so those positions stay free."""
+    A PER span of 2+ characters must be a name; elsewhere no name may start or continue, unless
+    `positive_only` (then everything else stays free: PD's "not a name" also covers the fiction and
+    celebrities CLUENER tags). Why not more: PD's LOC/ORG do not map onto CLUENER's labels, and its
+    one-character surnames (江主席) and names inside terms are tagged where CLUENER tags nothing, so
+    those positions stay free."""
     name_ids = [i for i, t in enumerate(tags) if t.endswith("-name")]
     allowed = torch.ones(len(text), len(tags), dtype=torch.bool)
-    allowed[:, name_ids] = False
+    if not positive_only:
+        allowed[:, name_ids] = False
     for s, e, lab in spans:
         if lab != "PER":
             continue
@@ -197,9 +201,10 @@ def main() -> None:
     ap.add_argument("--lm-finetune", type=float, default=0.0,
                     help="learning rate for tuning the character LM with the tagger (0 = frozen)")
     ap.add_argument("--extra-pd", type=int, default=0, help="People's Daily sentences for the aux head")
-    ap.add_argument("--pd-names", action="store_true",
+    ap.add_argument("--pd-names", nargs="?", const="full", choices=("full", "positive"),
                     help="the --extra-pd sentences also train the main output layer's names, as partial "
-                         "labels (every other position: any label but a name)")
+                         "labels (full: every other position any label but a name; positive: every other "
+                         "position free)")
     ap.add_argument("--pseudo", type=int, default=0,
                     help="People's Daily sentences labelled by --teacher, trained as CLUENER data")
     ap.add_argument("--teacher", type=Path,
@@ -308,7 +313,7 @@ def main() -> None:
           f"{len(hold)} held-out / {len(aux)} aux sentences", flush=True)
     train_enc = encode_all(train + pseudo + swapped, tag_id)
     aux_enc = encode_all(aux, {t: i for i, t in enumerate(aux_tags)}) if aux else []
-    aux_allowed = [name_constraints(t, s, tags) for t, s in aux] if args.pd_names else []
+    aux_allowed = [name_constraints(t, s, tags, args.pd_names == "positive") for t, s in aux] if args.pd_names else []
     print(f"encoded in {time.time() - t_start:.0f}s; params {sum(p.numel() for p in net.parameters())}",
           flush=True)
 

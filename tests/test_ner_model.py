@@ -307,6 +307,9 @@ def test_peoples_daily_names_become_partial_labels() -> None:
     assert int(allowed[5].sum()) == 1  # inside a name nothing else is allowed
     assert names[0] == names[2] == names[7] == set() and allowed[0].sum() == len(tags) - 4
     assert allowed[8].all() and allowed[13:16].all()
+    positive = train_ner.name_constraints(text, spans, tags, positive_only=True)
+    assert positive[0].all() and positive[7].all()  # --pd-names positive: only PD's names constrain
+    assert torch.equal(positive[4:7], allowed[4:7])
 
 
 def test_teacher_labels_for_self_training() -> None:
