@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, Sequence
 from .doc import Doc
 from .glossary import load_glossary
 from .ner_lexicon import Lexicon, division_contains, place_codes
-from .ner_rules import FUNCTION_CHARS, RuleTagger, Span, jieba_spans
+from .ner_rules import FUNCTION_CHARS, POST_LINKS, RuleTagger, Span, jieba_spans
 from .registry import Stage, register_stage
 from .romanize import surname_readings
 
@@ -54,6 +54,9 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
 _INSTITUTIONS = frozenset({"government", "organization"})
 
 
+_CLAUSE_CHARS = FUNCTION_CHARS | frozenset("经由据任")
+
+
 def _holds_clause_words(prefix: str, type_: str) -> bool:
     """Whether `prefix`, which a model span adds before a register span of `type_`, holds words of the
     clause rather than of the name: a link word of appointments right before it (拟任 + 党委书记,
@@ -65,7 +68,7 @@ def _holds_clause_words(prefix: str, type_: str) -> bool:
     names (华为, 比亚迪, 张家口)."""
     import rjieba
 
-    if prefix.endswith(_LINK_WORDS):
+    if prefix.endswith(POST_LINKS):
         return True
     if type_ == "title":
         return False
@@ -78,10 +81,6 @@ def _holds_clause_words(prefix: str, type_: str) -> bool:
     if len(last) == 1 and last in _CLAUSE_CHARS:
         return True
     return type_ in ("government", "place") and last_tag.startswith("v")
-
-
-_CLAUSE_CHARS = FUNCTION_CHARS | frozenset("经由据任")
-_LINK_WORDS = ("现任", "拟任", "曾任", "历任", "兼任", "担任", "提名为", "推荐为")
 
 
 def defer_to_longer_model(text: str, rules: Sequence[Span], model: Sequence[Span]) -> list[Span]:

@@ -34,8 +34,10 @@ AFTER_NAME = (
     "分别", "先后", "一同", "共同", "实地", "现场", "详细", "认真", "任", "兼", "主讲", "通报", "传达",
     "带领", "会同", "签署", "见证", "宣布", "回答", "答", "接受", "担任", "发表", "围绕", "结合", "希望",
     "并", "赴", "将", "已", "于", "从", "被", "代", "作出", "批示", "解读", "点评", "总结", "出",
-    "曾任", "历任", "现任", "兼任",
+    "曾任", "历任", "现任", "兼任", "拟任", "提名为", "推荐为",
 )
+# Words before the posts a name holds, held or will hold (…现任宜昌市商务局局长，拟提名为…县长候选人).
+POST_LINKS = ("现任", "拟任", "曾任", "历任", "兼任", "担任", "拟提名为", "提名为", "拟推荐为", "推荐为")
 # Titles that follow a name in running text (习近平总书记, 李强总理, 宋华英同志).
 HEAD_TITLES = ("总书记", "主席", "总理", "副总理", "委员长", "书记", "省长", "市长", "县长", "区长")
 DEMONSTRATIVES = frozenset("这那该此每各某些其本我你他她它们")
@@ -667,12 +669,12 @@ class RuleTagger:
         for marker in ("同志",) + HEAD_TITLES + APPOINTMENT_LINKS + PROFILE_MARKERS:
             p = text.find(marker)
             while p >= 0:
-                appointment = marker in APPOINTMENT_LINKS or marker in PROFILE_MARKERS
+                clause_start = marker in APPOINTMENT_LINKS or marker in PROFILE_MARKERS
                 if marker in APPOINTMENT_LINKS and not self._starts_role_chain(text, p + len(marker)):
                     p = text.find(marker, p + len(marker))
                     continue
                 for length in (3, 2):
-                    if appointment and p - length > 0 and text[p - length - 1] not in PUNCT:
+                    if clause_start and p - length > 0 and text[p - length - 1] not in PUNCT:
                         continue
                     s = p - length
                     if s < 0 or (token_starts and s not in token_starts):
@@ -688,7 +690,7 @@ class RuleTagger:
                             or _common_words().get(text[s:p], 0) >= COMMON_WORD_FREQ \
                             or any(self._body_at(text, k)[0] or self._title_at(text, k) for k in range(s, p)):
                         continue
-                    source = "rule.appointee" if appointment else "rule.name_before_title"
+                    source = "rule.appointee" if clause_start else "rule.name_before_title"
                     out.append(Span(s, p, "person", source, 0.85))
                     break
                 p = text.find(marker, p + len(marker))

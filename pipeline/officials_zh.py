@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from .doc import Doc, Entity, Official
 from .ner_lexicon import default_lexicon, division_contains, place_division
-from .ner_rules import HEAD_TITLES, PROFILE_MARKERS
+from .ner_rules import HEAD_TITLES, POST_LINKS, PROFILE_MARKERS
 from .officials import merge_officials
 from .romanize import romanize_name
 
@@ -29,8 +29,8 @@ CHAIN_TYPES = frozenset({"title", "place", "government"})
 AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 董事长: only right before a title
 CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
 # A cadre's profile (ner_rules.PROFILE_MARKERS) gives posts after these words.
-PROFILE_LINK = re.compile("现任|曾任|历任|拟任|拟提名为|提名为|拟推荐为|推荐为")
-AFTER_NAME_LINKS = ("同志任", "同志为", "担任", "曾任", "历任", "现任", "兼任", "任", "为", "的")
+PROFILE_LINK = re.compile("|".join(sorted(POST_LINKS, key=len, reverse=True)))
+AFTER_NAME_LINKS = ("同志任", "同志为") + POST_LINKS + ("任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
 PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
