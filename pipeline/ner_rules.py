@@ -53,8 +53,9 @@ COMMON_WORD_FREQ = 3000
 RARE_WORD_FREQ = 500
 TITLE_BLOCKERS = frozenset("会馆处团组队室所院部局厅")
 # Appointment and election verbs are followed by a name: 任命区志豪为…, 免去赵振国的…职务.
-# A cadre's profile in a personnel notice starts 姓名，男，… (the posts follow: pipeline/officials_zh.py).
-PROFILE_MARKERS = ("，男，", "，女，", ",男,", ",女,", "（男，", "（女，")
+# A cadre's profile starts 姓名，男，… in a personnel notice, 姓名简历：男，… in a discipline notice (the
+# posts follow: pipeline/officials_zh.py).
+PROFILE_START = re.compile(r"(?:同志)?(?:简历)?[，,：:（(][男女][，,]")
 NAME_TRIGGERS = ("任命", "免去", "提名", "推选", "选举", "增补", "补选")
 # A name followed by 为/任/担任 and a body or title is an appointee (，钱慧敏为济南市商务局局长).
 APPOINTMENT_LINKS = ("担任", "为", "任")
@@ -666,35 +667,42 @@ class RuleTagger:
         yielding 彻习近 while needing no list of the verbs that precede names.
         """
         out: list[Span] = []
-        for marker in ("同志",) + HEAD_TITLES + APPOINTMENT_LINKS + PROFILE_MARKERS:
+        for p, clause_start in self._marker_positions(text):
+            for length in (3, 2):
+                if clause_start and p - length > 0 and text[p - length - 1] not in PUNCT:
+                    continue
+                s = p - length
+                if s < 0 or (token_starts and s not in token_starts):
+                    continue
+                if s > 0 and _is_cjk(text[s - 1]) and not token_starts:
+                    continue
+                if self._longest(text, s, "surname") is None:
+                    continue
+                if not all(_is_cjk(c) for c in text[s:p]) or any(c in FUNCTION_CHARS for c in text[s:p]):
+                    continue
+                if self._longest(text, s, "place") or text[p - 1] in "副代常正总务" \
+                        or text[s] in FUNCTION_CHARS or text[s] == "由" \
+                        or _common_words().get(text[s:p], 0) >= COMMON_WORD_FREQ \
+                        or any(self._body_at(text, k)[0] or self._title_at(text, k) for k in range(s, p)):
+                    continue
+                source = "rule.appointee" if clause_start else "rule.name_before_title"
+                out.append(Span(s, p, "person", source, 0.85))
+                break
+        return out
+
+    def _marker_positions(self, text: str) -> Iterator[tuple[int, bool]]:
+        """Where a marker that follows a name starts, and whether the name must open a clause: 同志 and
+        head titles anywhere; 为/任 before a role and a cadre profile (，男，…) only at a clause start."""
+        for marker in ("同志",) + HEAD_TITLES + APPOINTMENT_LINKS:
             p = text.find(marker)
             while p >= 0:
-                clause_start = marker in APPOINTMENT_LINKS or marker in PROFILE_MARKERS
-                if marker in APPOINTMENT_LINKS and not self._starts_role_chain(text, p + len(marker)):
-                    p = text.find(marker, p + len(marker))
-                    continue
-                for length in (3, 2):
-                    if clause_start and p - length > 0 and text[p - length - 1] not in PUNCT:
-                        continue
-                    s = p - length
-                    if s < 0 or (token_starts and s not in token_starts):
-                        continue
-                    if s > 0 and _is_cjk(text[s - 1]) and not token_starts:
-                        continue
-                    if self._longest(text, s, "surname") is None:
-                        continue
-                    if not all(_is_cjk(c) for c in text[s:p]) or any(c in FUNCTION_CHARS for c in text[s:p]):
-                        continue
-                    if self._longest(text, s, "place") or text[p - 1] in "副代常正总务" \
-                            or text[s] in FUNCTION_CHARS or text[s] == "由" \
-                            or _common_words().get(text[s:p], 0) >= COMMON_WORD_FREQ \
-                            or any(self._body_at(text, k)[0] or self._title_at(text, k) for k in range(s, p)):
-                        continue
-                    source = "rule.appointee" if clause_start else "rule.name_before_title"
-                    out.append(Span(s, p, "person", source, 0.85))
-                    break
+                if marker not in APPOINTMENT_LINKS:
+                    yield p, False
+                elif self._starts_role_chain(text, p + len(marker)):
+                    yield p, True
                 p = text.find(marker, p + len(marker))
-        return out
+        for m in PROFILE_START.finditer(text):
+            yield m.start(), True
 
     def _starts_role_chain(self, text: str, k: int) -> bool:
         """A place, body or title begins at k (济南市商务局局长, 渝北区人民政府副区长, 市长)."""

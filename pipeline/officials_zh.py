@@ -21,14 +21,14 @@ from functools import lru_cache
 
 from .doc import Doc, Entity, Official
 from .ner_lexicon import default_lexicon, division_contains, place_division
-from .ner_rules import HEAD_TITLES, POST_LINKS, PROFILE_MARKERS
+from .ner_rules import HEAD_TITLES, POST_LINKS, PROFILE_START
 from .officials import merge_officials
 from .romanize import romanize_name
 
 CHAIN_TYPES = frozenset({"title", "place", "government"})
 AFFILIATION_TYPES = frozenset({"enterprise", "organization"})  # 华能集团 + 董事长: only right before a title
-CHAIN_GAPS = frozenset({"", "、", "兼", "和"})
-# A cadre's profile (ner_rules.PROFILE_MARKERS) gives posts after these words.
+CHAIN_GAPS = frozenset({"", "、", "兼", "和", "原"})  # 原: former (白银市政协原副主席)
+# A cadre's profile (ner_rules.PROFILE_START) gives posts after these words.
 PROFILE_LINK = re.compile("|".join(sorted(POST_LINKS, key=len, reverse=True)))
 AFTER_NAME_LINKS = ("同志任", "同志为") + POST_LINKS + ("任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
@@ -102,28 +102,33 @@ def _chain_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
     """Title chain after a name joined by 任/担任/为 (宋华英任邢台市委副书记) or 的 (免去赵振国的…局长职务),
     possibly led by the company or institution the titles are held in; in a cadre's profile
     (区晓航，男，汉族，…，现任宜昌市商务局党组书记、局长，拟提名为兴山县县长候选人), every chain
-    after 现任, 曾任, 拟任 or 提名为 up to the end of the sentence."""
+    after 现任, 曾任, 历任, 拟任 or 提名为 up to the end of the paragraph or the next profile."""
     pos = ents[k].end
-    if text.startswith(PROFILE_MARKERS, pos):
-        end = text.find("。", pos)
-        end = len(text) if end < 0 else end
+    profile = PROFILE_START.match(text, pos)
+    if profile:
+        # the profile runs to the end of its paragraph or to the next profile (a notice lists several)
+        nxt = PROFILE_START.search(text, profile.end())
+        line_end = text.find("\n", pos)
+        end = min(line_end if line_end >= 0 else len(text), nxt.start() if nxt else len(text))
         chain: list[Entity] = []
         for m in PROFILE_LINK.finditer(text, pos, end):
-            chain += _chain_from(text, ents, k + 1, m.end())
+            # a career lists posts in several bodies: 历任平川区副区长、区长，白银市自然资源局局长，…
+            chain += _chain_from(text, ents, k + 1, m.end(), CHAIN_GAPS | {"，", ","})
         return chain
     rest = text[pos : pos + 4]
     link = next((w for w in AFTER_NAME_LINKS if rest.startswith(w)), None)
     return _chain_from(text, ents, k + 1, pos + len(link)) if link else []
 
 
-def _chain_from(text: str, ents: list[Entity], j: int, pos: int) -> list[Entity]:
+def _chain_from(text: str, ents: list[Entity], j: int, pos: int,
+                gaps: frozenset[str] = CHAIN_GAPS) -> list[Entity]:
     """The title chain that starts at text position `pos`, read from ents[j:] on."""
     chain: list[Entity] = []
     for e in ents[j:]:
         if e.end <= pos:
             continue
         # a company or institution too: 万俟明轩任山东能源集团有限公司党委书记、董事长
-        if e.type not in CHAIN_TYPES | AFFILIATION_TYPES or _gap(text, pos, e.start) not in CHAIN_GAPS:
+        if e.type not in CHAIN_TYPES | AFFILIATION_TYPES or _gap(text, pos, e.start) not in gaps:
             break
         chain.append(e)
         pos = e.end

@@ -175,3 +175,24 @@ def test_a_cadre_profile_gives_the_posts_after_its_link_words() -> None:
         doc.add_entity(type_, start, start + len(surface), source="model")
     [off] = link_officials(doc)
     assert (off.name, off.titles, off.organization) == ("Ou Xiaohang", ["党组书记", "局长", "县长"], "宜昌市商务局")
+
+
+def test_a_discipline_notice_career_gives_every_post() -> None:
+    text = ("白银市政协原副主席仇建国接受审查。仇建国简历：男，汉族，1966年8月出生，大学学历。1988年参加工作，"
+            "历任平川区副区长、区长，白银市自然资源局局长，白银市政协副主席等职。")
+    doc = Doc(text, lang="zh")
+    for surface, type_, at in (("白银市政协", "government", 0), ("副主席", "title", 0), ("仇建国", "person", 0),
+                               ("仇建国", "person", 1), ("平川区", "place", 0), ("副区长", "title", 0),
+                               ("区长", "title", 1), ("白银市自然资源局", "government", 0), ("局长", "title", 0),
+                               ("白银市政协", "government", 1), ("副主席", "title", 1)):
+        start = -1
+        for _ in range(at + 1):
+            start = text.index(surface, start + 1)
+        doc.add_entity(type_, start, start + len(surface), source="model")
+    [off] = link_officials(doc)
+    assert off.titles == ["副主席", "副区长", "区长", "局长"]
+
+
+def test_a_former_post_keeps_its_body(stage: ChineseEntityExtractor) -> None:
+    offs = officials(stage, "据通报，县应急管理局原副局长邵红斌接受审查。")
+    assert offs["邵红斌"].titles == ["副局长"] and offs["邵红斌"].organization == "县应急管理局"
