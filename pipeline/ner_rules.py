@@ -34,10 +34,11 @@ AFTER_NAME = (
     "分别", "先后", "一同", "共同", "实地", "现场", "详细", "认真", "任", "兼", "主讲", "通报", "传达",
     "带领", "会同", "签署", "见证", "宣布", "回答", "答", "接受", "担任", "发表", "围绕", "结合", "希望",
     "并", "赴", "将", "已", "于", "从", "被", "代", "作出", "批示", "解读", "点评", "总结", "出",
-    "曾任", "历任", "现任", "兼任", "拟任", "提名为", "推荐为",
+    "曾任", "历任", "现任", "兼任", "拟任", "提名为", "推荐为", "当选为", "当选", "辞去",
 )
 # Words before the posts a name holds, held or will hold (…现任宜昌市商务局局长，拟提名为…县长候选人).
-POST_LINKS = ("现任", "拟任", "曾任", "历任", "兼任", "担任", "拟提名为", "提名为", "拟推荐为", "推荐为")
+POST_LINKS = ("现任", "拟任", "曾任", "历任", "兼任", "担任", "拟提名为", "提名为", "拟推荐为", "推荐为",
+              "当选为", "辞去")
 # Titles that follow a name in running text (习近平总书记, 李强总理, 宋华英同志).
 HEAD_TITLES = ("总书记", "主席", "总理", "副总理", "委员长", "书记", "省长", "市长", "县长", "区长")
 DEMONSTRATIVES = frozenset("这那该此每各某些其本我你他她它们")
@@ -58,7 +59,7 @@ TITLE_BLOCKERS = frozenset("会馆处团组队室所院部局厅")
 PROFILE_START = re.compile(r"(?:同志)?(?:简历)?[，,：:（(][男女][，,]")
 NAME_TRIGGERS = ("任命", "免去", "提名", "推选", "选举", "增补", "补选")
 # A name followed by 为/任/担任 and a body or title is an appointee (，钱慧敏为济南市商务局局长).
-APPOINTMENT_LINKS = ("担任", "为", "任")
+APPOINTMENT_LINKS = ("担任", "当选为", "为", "任")
 # Chief posts of the river/lake/forest chief systems are written with their level word (县总河长).
 LEVEL_TITLES = ("总河长", "河长", "湖长", "林长", "总林长", "田长", "路长", "副总河长")
 ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:高新技术产业开发区|经济技术开发区|开发区|高新区|经开区|新区|"
@@ -294,6 +295,9 @@ class RuleTagger:
         for end, level in list(ends):
             if end - i >= 3 and text[end - 1] in LEVEL_CHARS and self._starts_role(text, end - 1):
                 ends.append((end - 1, level))
+            if end + 1 < len(text) and text[end] in LEVEL_CHARS and text[end + 1] == text[end] \
+                    and self._starts_role(text, end + 1):
+                ends.insert(0, (end + 1, level))  # 昌吉 + 州 + 州党委书记, 延边 + 州 + 州长: first choice
         best = 0
         for end, level in ends:
             if not self._place_ok(text, i, end, level, tokens):

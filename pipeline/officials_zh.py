@@ -32,13 +32,15 @@ CHAIN_GAPS = frozenset({"", "、", "兼", "和", "原"})  # 原: former (白银�
 PROFILE_LINK = re.compile("|".join(sorted(POST_LINKS, key=len, reverse=True)))
 AFTER_NAME_LINKS = ("同志任", "同志为") + POST_LINKS + ("任", "为", "的")
 # committee word at the start of a party title → body suffix; level of executive titles → government
-PARTY_COMMITTEES = ("自治区党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委", "党组", "纪委")
+PARTY_COMMITTEES = ("自治区党委", "州党委", "省委", "市委", "地委", "县委", "区委", "州委", "盟委", "旗委", "党工委", "党委",
+                    "党组", "纪委")
 EXEC_LEVELS = {"省长": "省", "市长": "市", "县长": "县", "区长": "区", "州长": "州", "镇长": "镇", "乡长": "乡"}
 BODY_LEVELS = ("自治区", "省", "市", "县", "区", "州", "盟", "旗")  # written alone: 市委, 自治区党委
-# Role words that CLUENER sometimes tags as positions but that name no post (市领导X、Y, 有关负责人):
-# an entity still, never an official's title.
-GENERIC_ROLES = frozenset({"领导", "负责人", "负责同志", "领导同志"})
-GENERIC_ROLE_PREFIXES = ("有关", "相关", "主要", "分管", "各位", "省", "市", "县", "区")
+# Role words that CLUENER sometimes tags as positions but that name no post (市领导X、Y, 有关负责人,
+# 运动员, 记者): an entity still, never an official's title.
+GENERIC_ROLES = frozenset({"领导", "负责人", "负责同志", "领导同志", "代表", "运动员", "运动员代表", "裁判员",
+                           "记者", "专家", "志愿者", "网格员", "护路员", "农技员"})
+GENERIC_ROLE_PREFIXES = ("有关", "相关", "主要", "分管", "各位", "全体", "省", "市", "县", "区")
 
 
 def _gap(text: str, a: int, b: int) -> str:
@@ -145,11 +147,16 @@ def _title_right_after(text: str, ents: list[Entity], k: int) -> list[Entity]:
     return []
 
 
-def _list_head(text: str, ents: list[Entity], k: int) -> int | None:
-    """Index of the first person of a 、-list that ends at ents[k] (副主任俞德明、柏静 → 俞德明)."""
+def _list_end(text: str, ents: list[Entity], k: int, step: int) -> int | None:
+    """Index of the first (step -1) or last (step 1) person of the 、-list ents[k] is in, None when
+    ents[k] is that person: titles before a list belong to each name (副主任俞德明、柏静), and so do
+    titles after it (李红梅、张国华当选为市委副书记; 选举张三、李四为市委常委)."""
     j = k
-    while j > 0 and ents[j - 1].type == "person" and _gap(text, ents[j - 1].end, ents[j].start) == "、":
-        j -= 1
+    while 0 <= j + step < len(ents):
+        a, b = sorted((j, j + step))
+        if ents[j + step].type != "person" or _gap(text, ents[a].end, ents[b].start) != "、":
+            break
+        j += step
     return j if j != k else None
 
 
@@ -202,10 +209,14 @@ def link_officials(doc: Doc) -> list[Official]:
             continue
         chain = _chain_before(doc.text, ents, k)
         if not chain:
-            head = _list_head(doc.text, ents, k)
+            head = _list_end(doc.text, ents, k, -1)
             if head is not None:  # the titles written before a list of names apply to each name
                 chain = _chain_before(doc.text, ents, head)
-        chain = chain + _chain_after(doc.text, ents, k) + _title_right_after(doc.text, ents, k)
+        after = _chain_after(doc.text, ents, k)
+        if not after:
+            tail = _list_end(doc.text, ents, k, 1)
+            after = _chain_after(doc.text, ents, tail) if tail is not None else []
+        chain = chain + after + _title_right_after(doc.text, ents, k)
         places = [e.text for e in chain if e.type == "place"]
         if places:
             last_place = places[-1]

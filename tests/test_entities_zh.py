@@ -397,3 +397,23 @@ def test_gazetteer_knows_long_county_short_forms_only() -> None:
     assert lex.label("place", "霍尔果斯").startswith("county-short")
     assert ("place", "张家港") in lex and ("place", "和安") not in lex and ("place", "安新") not in lex
     assert len(place_codes(lex.label("place", "铁西区"))) == 3
+
+
+def test_institutions_are_organizations_whatever_the_model_reads(rules_stage: ChineseEntityExtractor) -> None:
+    text = "仁怀市人民医院与遵义医科大学签约。"
+    model = [Span(0, 7, "government", "model", 0.5), Span(8, 14, "government", "model", 0.5)]
+    spans = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)}
+    assert spans >= {("仁怀市人民医院", "organization"), ("遵义医科大学", "organization")}
+
+
+def test_a_prefecture_written_with_its_level_before_a_title_with_that_level() -> None:
+    for text, place, title in (("昌吉州州党委书记单立国讲话。", "昌吉州", "州党委书记"), ("延边州州长李明出席。", "延边州", "州长")):
+        spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, jieba_spans(text))}
+        assert {(place, "place"), (title, "title")} <= spans
+
+
+def test_a_register_span_reaching_into_a_model_span_keeps_the_rule_title(rules_stage: ChineseEntityExtractor) -> None:
+    text = "王强当选为省妇联主席。"
+    model = [Span(6, 10, "title", "model", 0.5)]  # 妇联主席: the model cut the body 省妇联
+    spans = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)}
+    assert {("省妇联", "organization"), ("主席", "title")} <= spans

@@ -196,3 +196,15 @@ def test_a_discipline_notice_career_gives_every_post() -> None:
 def test_a_former_post_keeps_its_body(stage: ChineseEntityExtractor) -> None:
     offs = officials(stage, "据通报，县应急管理局原副局长邵红斌接受审查。")
     assert offs["邵红斌"].titles == ["副局长"] and offs["邵红斌"].organization == "县应急管理局"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list of names before the link: the posts after it belong to each name
+    ("全会选举张三峰、李四海为市委常委。", {"张三峰": ["市委常委"], "李四海": ["市委常委"]}),
+    ("副市长王立新当选为市委副书记，刘芳、陈静当选为市委常委。",
+     {"王立新": ["副市长", "市委副书记"], "陈静": ["市委常委"]}),  # the rules alone do not find 刘芳
+    # a resignation: the post the name held
+    ("会议决定接受副市长李明辉辞去副市长职务的请求。", {"李明辉": ["副市长"]}),
+])
+def test_election_and_resignation_formulas(stage: ChineseEntityExtractor, text: str, expected: dict) -> None:
+    assert {zh: o.titles for zh, o in officials(stage, text).items()} == expected
