@@ -161,18 +161,23 @@ def retype_institutions(text: str, spans: list[Span]) -> list[Span]:
             for s in spans]
 
 
+# One-character verbs and links that follow names (李明作报告, 汪德胜任组长, 张三在会上): a model name
+# whose given part runs to three characters and ends in one of these has taken the verb.
+_VERBS_AFTER_GIVEN = frozenset("作任为在说对向到是和与同就率将讲")
+
+
 def trim_links_after_names(text: str, spans: list[Span]) -> list[Span]:
-    """A four-character person with a one-character surname that ends in 任 or 为 right before a title,
-    body or place is a three-character name and the verb (县应急管理局局长汪德胜任组长): such four-
-    character names are rare, a compound surname or a transliteration aside."""
-    starts = {s.start for s in spans if s.type in ("title", "government", "organization", "enterprise", "place")}
+    """A person whose given name has three characters, the last a verb or link (汪德胜任 + 组长,
+    查思远作 + 交流发言, 司马国栋作 + …), is the name and that verb: Han given names have one or two
+    characters, so a compound or one-character surname plus three is the model reading on."""
     surnames = surname_readings()
     out = []
     for s in spans:
         name = text[s.start : s.end]
-        if s.type == "person" and len(name) == 4 and name[-1] in "任为" and s.end in starts \
-                and name[0] in surnames and name[:2] not in surnames:
-            s = Span(s.start, s.end - 1, s.type, s.source, s.score)
+        if s.type == "person" and name[-1:] in _VERBS_AFTER_GIVEN:
+            surname = 2 if name[:2] in surnames else 1 if name[:1] in surnames else 0
+            if surname and len(name) - surname == 3:
+                s = Span(s.start, s.end - 1, s.type, s.source, s.score)
         out.append(s)
     return out
 

@@ -35,6 +35,7 @@ AFTER_NAME = (
     "带领", "会同", "签署", "见证", "宣布", "回答", "答", "接受", "担任", "发表", "围绕", "结合", "希望",
     "并", "赴", "将", "已", "于", "从", "被", "代", "作出", "批示", "解读", "点评", "总结", "出",
     "曾任", "历任", "现任", "兼任", "拟任", "提名为", "推荐为", "当选为", "当选", "辞去",
+    "建议", "认为", "谈到", "发言", "汇报", "说明", "呼吁", "回顾", "透露", "提醒", "率领", "感谢",
 )
 # Words before the posts a name holds, held or will hold (…现任宜昌市商务局局长，拟提名为…县长候选人).
 POST_LINKS = ("现任", "拟任", "曾任", "历任", "兼任", "担任", "拟提名为", "提名为", "拟推荐为", "推荐为",
@@ -281,7 +282,8 @@ class RuleTagger:
             return 0
         m = ZONE_NAME.match(text, i)
         if m is None or any(c in FUNCTION_CHARS or c in DEMONSTRATIVES for c in m.group(1)) \
-                or m.group(1)[:2] in VERBS_BEFORE_ENTERPRISE:  # 现任 + 宜昌高新区
+                or m.group(1)[:2] in VERBS_BEFORE_ENTERPRISE \
+                or (text[i] == "任" and self._longest(text, i + 1, "place")):  # 现任 / 任 + 宜昌高新区
             return 0
         return m.end()
 
@@ -672,7 +674,7 @@ class RuleTagger:
         """
         out: list[Span] = []
         for p, clause_start in self._marker_positions(text):
-            for length in (3, 2):
+            for length in (4, 3, 2):
                 if clause_start and p - length > 0 and text[p - length - 1] not in PUNCT:
                     continue
                 s = p - length
@@ -680,7 +682,8 @@ class RuleTagger:
                     continue
                 if s > 0 and _is_cjk(text[s - 1]) and not token_starts:
                     continue
-                if self._longest(text, s, "surname") is None:
+                surname = self._longest(text, s, "surname")
+                if surname is None or (length == 4 and surname.end - s != 2):  # 上官婉清: a compound surname
                     continue
                 if not all(_is_cjk(c) for c in text[s:p]) or any(c in FUNCTION_CHARS for c in text[s:p]):
                     continue

@@ -417,3 +417,20 @@ def test_a_register_span_reaching_into_a_model_span_keeps_the_rule_title(rules_s
     model = [Span(6, 10, "title", "model", 0.5)]  # 妇联主席: the model cut the body 省妇联
     spans = {(text[s.start : s.end], s.type) for s in rules_stage.spans(text, model_spans=model)}
     assert {("省妇联", "organization"), ("主席", "title")} <= spans
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("任命曾凡宇为市政府办公室副主任，上官婉清为市商务局副局长。", ("上官婉清", "person")),  # a compound surname
+    ("县委常委会会议召开。", ("县委常委会", "government")),  # the body, not the rank 县委常委 + 会
+    ("总经理缪佳慧建议压缩执行周期。", ("缪佳慧", "person")),  # 建议 after a name
+])
+def test_register_names_and_bodies_found_by_the_rules(text: str, expected: tuple) -> None:
+    spans = {(text[s.start : s.end], s.type) for s in RuleTagger()(text, jieba_spans(text))}
+    assert expected in spans
+
+
+def test_a_model_name_that_runs_into_a_verb_is_trimmed(rules_stage: ChineseEntityExtractor) -> None:
+    text = "山西焦煤集团董事长司马国栋作交流发言。"
+    name = text.index("司马")
+    spans = rules_stage.spans(text, model_spans=[Span(name, name + 5, "person", "model", 0.5)])
+    assert "司马国栋" in {text[s.start : s.end] for s in spans if s.type == "person"}
