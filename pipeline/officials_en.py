@@ -6,8 +6,9 @@ mayor Zheng Chuan", "Municipal Government Secretary General Zhang Lijun"); Engli
 appositive after it ("Song Huying, Deputy Secretary of the Municipal Party Committee and Mayor"). A
 chain is a run of title entities (and bodies/places that qualify them) separated only by commas,
 "and", "the" or "、". A chain that ends right before a name belongs to that name; otherwise a chain
-that starts right after "Name," belongs to the name before it. Anything else stays unlinked, which
-keeps lists like "A, B and other officials" from borrowing titles.
+that starts right after "Name," (or "Name, former …") belongs to the name before it, and so does a
+career that follows the person's introduction ("He successively served as A, B and C"). Anything else
+stays unlinked, which keeps lists like "A, B and other officials" from borrowing titles.
 
 Names are the entities' canonical forms (after name unification), so "Song Huam" and "Song Huying"
 merge into one official; titles are their canonical spelling; `organization` is a body or place named
@@ -31,12 +32,15 @@ _CHAIN_GAP = re.compile(r"\s*(?:,|，|、|;|and|&)?\s*(?:and\s+)?(?:the\s+)?(?:(
 _OF_GAP = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
 _BEFORE_NAME = re.compile(r"\s*(?:comrade\s+)?", re.I)
 _AFTER_NAME = re.compile(
-    r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?"
+    r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?(?:former\s+|then\s+)?"
     # "X as Director of ...", "X, who previously served as ...", "X was appointed (as) ..."
     r"|\s*,?\s+(?:who\s+)?(?:(?:is|was|has|had|been|previously|formerly|currently|also|concurrently|"
     r"served|serves|serving|acting|will|be|to)\s+){0,4}(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?",
     re.I,
 )
+# A career written after the person's introduction: "He successively served as A, B and C."
+_CAREER = re.compile(r"\b(?:He|She)\s+(?:(?:has|had|successively|previously|once|also)\s+){0,2}"
+                     r"(?:served|worked|held\s+posts?)\s+(?:successively\s+)?as\s+(?:the\s+)?$")
 _QUALIFIERS = ("government", "organization", "enterprise", "place")
 _OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 _BODY_END = re.compile(r"(?:Committee|Commission|Congress|CPPCC)$")
@@ -124,7 +128,8 @@ def link_officials(doc: Doc) -> list[Official]:
             continue
         j = bisect.bisect_right(end_keys, first.start)
         prev = persons[ends[j - 1][1]] if j else None
-        if prev is not None and _AFTER_NAME.fullmatch(text, prev.end, first.start):
+        if prev is not None and (_AFTER_NAME.fullmatch(text, prev.end, first.start)
+                                 or _CAREER.search(text, max(prev.end, first.start - 60), first.start)):
             found.append(_person_official(prev, chain))
     # Untitled mentions of a person who is an official elsewhere in the document are mentions too.
     for p in persons:

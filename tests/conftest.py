@@ -51,3 +51,13 @@ def load_script(name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def add_entities(doc, specs) -> None:
+    """Add entities given as (surface, type) or (surface, type, nth occurrence) to `doc`, to test the
+    officials linkers on exactly the entities a case needs."""
+    for surface, type_, *nth in specs:
+        start = -1
+        for _ in range((nth[0] if nth else 0) + 1):
+            start = doc.text.index(surface, start + 1)
+        doc.add_entity(type_, start, start + len(surface), source="model")

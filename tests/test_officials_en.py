@@ -7,6 +7,8 @@ from pipeline.entities_en import EnglishEntityExtractor
 from pipeline.names_en import name_corrections
 from pipeline.officials_en import link_officials
 
+from conftest import add_entities
+
 
 def _officials(text: str) -> list[tuple[str, list[str], str | None]]:
     doc = Doc(text, lang="en")
@@ -89,3 +91,16 @@ def test_company_of_a_title_is_the_organization_but_not_across_a_sentence_end() 
             "Development Co., Ltd. Vice Mayor Li Jun accompanied him.")
     assert _officials(text) == [("Wei Dong", ["Vice President"], "Tongwei Co., Ltd."),
                                 ("Li Jun", ["Vice Mayor"], None)]
+
+
+def test_former_posts_and_a_career_after_the_introduction() -> None:
+    text = ("Qiu Hanming, former Vice Chairman of the Deyang Municipal CPPCC Committee, is under review. "
+            "Qiu Hanming, male, was born in 1965. He successively served as Deputy County Magistrate of "
+            "Luojiang County and Director of the Deyang Municipal Transportation Bureau.")
+    doc = Doc(text, lang="en")
+    add_entities(doc, (("Qiu Hanming", "person"), ("Vice Chairman", "title"),
+                       ("Deyang Municipal CPPCC Committee", "government"), ("Qiu Hanming", "person", 1),
+                       ("Deputy County Magistrate", "title"), ("Luojiang County", "place"), ("Director", "title"),
+                       ("Deyang Municipal Transportation Bureau", "government")))
+    [off] = link_officials(doc)
+    assert off.titles == ["Vice Chairman", "Deputy County Magistrate", "Director"]

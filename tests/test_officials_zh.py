@@ -8,6 +8,8 @@ from pipeline.doc import Doc
 from pipeline.entities_zh import ChineseEntityExtractor
 from pipeline.officials_zh import link_officials
 
+from conftest import add_entities
+
 
 @pytest.fixture(scope="module")
 def stage() -> ChineseEntityExtractor:
@@ -157,10 +159,8 @@ def test_titles_after_a_name_may_be_led_by_a_company(stage: ChineseEntityExtract
 def test_generic_role_words_make_no_official() -> None:
     text = "副市长郑川、市领导王立新出席。区有关负责人戚文斌参加。"
     doc = Doc(text, lang="zh")
-    for surface, type_ in (("副市长", "title"), ("郑川", "person"), ("市领导", "title"), ("王立新", "person"),
-                           ("有关负责人", "title"), ("戚文斌", "person")):
-        start = text.index(surface)
-        doc.add_entity(type_, start, start + len(surface), source="model")
+    add_entities(doc, (("副市长", "title"), ("郑川", "person"), ("市领导", "title"), ("王立新", "person"),
+                       ("有关负责人", "title"), ("戚文斌", "person")))
     assert {o.zh: o.titles for o in link_officials(doc)} == {"郑川": ["副市长"]}
 
 
@@ -168,11 +168,8 @@ def test_a_cadre_profile_gives_the_posts_after_its_link_words() -> None:
     text = ("区晓航，男，汉族，1978年6月出生，湖北秭归人，中共党员，现任宜昌市商务局党组书记、局长，"
             "拟提名为兴山县县长候选人。公示时间为5天。")
     doc = Doc(text, lang="zh")
-    for surface, type_ in (("区晓航", "person"), ("湖北秭归", "place"), ("中共党员", "title"),
-                           ("宜昌市商务局", "government"), ("党组书记", "title"), ("局长", "title"),
-                           ("兴山县", "place"), ("县长", "title")):
-        start = text.index(surface)
-        doc.add_entity(type_, start, start + len(surface), source="model")
+    add_entities(doc, (("区晓航", "person"), ("湖北秭归", "place"), ("中共党员", "title"), ("宜昌市商务局", "government"),
+                       ("党组书记", "title"), ("局长", "title"), ("兴山县", "place"), ("县长", "title")))
     [off] = link_officials(doc)
     assert (off.name, off.titles, off.organization) == ("Ou Xiaohang", ["党组书记", "局长", "县长"], "宜昌市商务局")
 
@@ -181,14 +178,9 @@ def test_a_discipline_notice_career_gives_every_post() -> None:
     text = ("白银市政协原副主席仇建国接受审查。仇建国简历：男，汉族，1966年8月出生，大学学历。1988年参加工作，"
             "历任平川区副区长、区长，白银市自然资源局局长，白银市政协副主席等职。")
     doc = Doc(text, lang="zh")
-    for surface, type_, at in (("白银市政协", "government", 0), ("副主席", "title", 0), ("仇建国", "person", 0),
-                               ("仇建国", "person", 1), ("平川区", "place", 0), ("副区长", "title", 0),
-                               ("区长", "title", 1), ("白银市自然资源局", "government", 0), ("局长", "title", 0),
-                               ("白银市政协", "government", 1), ("副主席", "title", 1)):
-        start = -1
-        for _ in range(at + 1):
-            start = text.index(surface, start + 1)
-        doc.add_entity(type_, start, start + len(surface), source="model")
+    add_entities(doc, (("白银市政协", "government"), ("副主席", "title"), ("仇建国", "person"), ("仇建国", "person", 1),
+                       ("平川区", "place"), ("副区长", "title"), ("区长", "title", 1), ("白银市自然资源局", "government"),
+                       ("局长", "title"), ("白银市政协", "government", 1), ("副主席", "title", 1)))
     [off] = link_officials(doc)
     assert off.titles == ["副主席", "副区长", "区长", "局长"]
 
