@@ -123,6 +123,8 @@ def title_lexicon() -> TitleLexicon:
         rf"{mod}{prank}\s+of\s+(?:the\s+)?{committee}",
         # Municipal Party Committee Secretary / municipal Party secretary / ... Standing Committee member
         rf"{level}\s+(?i:Party|CPC|CCP)\s+(?:(?i:Committee)\s+)?(?:(?i:Standing\s+Committee)\s+)?{mod}{prank}",
+        # Secretary of the Party Committee (党委书记 of a town, a bureau, a company, a university)
+        rf"{mod}{prank}\s+of\s+the\s+(?i:Party\s+Committee)(?!\s+of\s+the\s+(?:CPC|CCP|Communist))",
         # Party Working Committee Secretary (党工委书记 of a zone or new area)
         rf"(?:{level}\s+)?(?i:Party\s+Working\s+Committee)\s+{mod}{prank}",
         rf"{mod}(?:{level}\s+)?{rank}(?:s(?![\w\-]))?",

@@ -248,3 +248,11 @@ def test_legal_name_of_a_known_company_carries_the_glossary_name() -> None:
     names = {e.text: e.canonical for e in doc.entities if e.type == "enterprise"}
     assert names["Contemporary Amperex Technology Co., Limited"] == "CATL"
     assert names["Tongwei Solar (Chengdu) Co., Ltd."] == "Tongwei Solar (Chengdu) Co., Ltd."
+
+
+def test_a_generic_party_committee_rank_and_the_discipline_and_supervision_commission() -> None:
+    text = ("According to the Sichuan Provincial Commission for Discipline Inspection and Supervision, Zeng Liping, "
+            "former Secretary of the Party Committee of Hanwang Town, received a warning.")
+    spans = _spans(_run(text))
+    assert ("government", "Sichuan Provincial Commission for Discipline Inspection and Supervision") in spans
+    assert ("title", "Secretary of the Party Committee") in spans and ("place", "Hanwang Town") in spans
