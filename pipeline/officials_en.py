@@ -35,12 +35,16 @@ _AFTER_NAME = re.compile(
     r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?(?:former\s+|then\s+)?"
     # "X as Director of ...", "X, who previously served as ...", "X was appointed (as) ..."
     r"|\s*,?\s+(?:who\s+)?(?:(?:is|was|has|had|been|previously|formerly|currently|also|concurrently|"
-    r"served|serves|serving|acting|will|be|to)\s+){0,4}(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?",
+    r"served|serves|serving|acting|will|be|to|no|longer|resigned|resigns)\s+){0,4}"
+    r"(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?",
     re.I,
 )
 # A career written after the person's introduction: "He successively served as A, B and C."
-_CAREER = re.compile(r"\b(?:He|She)\s+(?:(?:has|had|successively|previously|once|also)\s+){0,2}"
-                     r"(?:served|worked|held\s+posts?)\s+(?:successively\s+)?as\s+(?:the\s+)?$")
+_CAREER = re.compile(r"(?:\b(?:He|She|he|she)\s+(?:(?:has|had|successively|previously|once|also)\s+){0,2}"
+                     r"(?:served|worked|held\s+posts?)\s+(?:successively\s+)?as"
+                     # a cadre profile: "X, male, …, currently serves as A, and is proposed to serve as B"
+                     r"|\bcurrently\s+serves?\s+as|\bis\s+proposed\s+to\s+(?:serve\s+as|be\s+(?:appointed|"
+                     r"nominated)(?:\s+as)?))\s+(?:the\s+)?$")
 _QUALIFIERS = ("government", "organization", "enterprise", "place")
 _OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 _BODY_END = re.compile(r"(?:Committee|Commission|Congress|CPPCC)$")
@@ -129,7 +133,7 @@ def link_officials(doc: Doc) -> list[Official]:
         j = bisect.bisect_right(end_keys, first.start)
         prev = persons[ends[j - 1][1]] if j else None
         if prev is not None and (_AFTER_NAME.fullmatch(text, prev.end, first.start)
-                                 or _CAREER.search(text, max(prev.end, first.start - 60), first.start)):
+                                 or _CAREER.search(text, max(prev.end, first.start - 80), first.start)):
             found.append(_person_official(prev, chain))
     # Untitled mentions of a person who is an official elsewhere in the document are mentions too.
     for p in persons:

@@ -256,3 +256,11 @@ def test_a_generic_party_committee_rank_and_the_discipline_and_supervision_commi
     spans = _spans(_run(text))
     assert ("government", "Sichuan Provincial Commission for Discipline Inspection and Supervision") in spans
     assert ("title", "Secretary of the Party Committee") in spans and ("place", "Hanwang Town") in spans
+
+
+def test_the_autonomous_region_is_a_level() -> None:
+    text = ("Ma Xiuying, Deputy Secretary of the Autonomous Region Party Committee, visited the "
+            "Autonomous Region Department of Commerce.")
+    spans = _spans(_run(text))
+    assert ("title", "Deputy Secretary of the Autonomous Region Party Committee") in spans
+    assert ("government", "Autonomous Region Department of Commerce") in spans

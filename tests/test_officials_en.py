@@ -104,3 +104,16 @@ def test_former_posts_and_a_career_after_the_introduction() -> None:
                        ("Deyang Municipal Transportation Bureau", "government")))
     [off] = link_officials(doc)
     assert off.titles == ["Vice Chairman", "Deputy County Magistrate", "Director"]
+
+
+def test_an_english_cadre_profile_and_a_resignation() -> None:
+    text = ("Chou Xiaomei, female, Han nationality, born in September 1983, CPC member, currently serves as "
+            "Deputy Director of the Tongren Municipal Bureau of Commerce, and is proposed to serve as Director of the "
+            "Tongren Municipal Bureau of Investment Promotion. Lou Jianping resigned as Mayor of Yiwu.")
+    doc = Doc(text, lang="en")
+    add_entities(doc, (("Chou Xiaomei", "person"), ("Deputy Director", "title"),
+                       ("Tongren Municipal Bureau of Commerce", "government"), ("Director", "title", 1),
+                       ("Tongren Municipal Bureau of Investment Promotion", "government"), ("Lou Jianping", "person"),
+                       ("Mayor", "title"), ("Yiwu", "place")))
+    assert {o.name: o.titles for o in link_officials(doc)} == {
+        "Chou Xiaomei": ["Deputy Director", "Director"], "Lou Jianping": ["Mayor"]}
