@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.doc import Doc
 from pipeline.entities_en import EnglishEntityExtractor
 from pipeline.names_en import name_corrections
@@ -93,27 +95,25 @@ def test_company_of_a_title_is_the_organization_but_not_across_a_sentence_end() 
                                 ("Li Jun", ["Vice Mayor"], None)]
 
 
-def test_former_posts_and_a_career_after_the_introduction() -> None:
-    text = ("Qiu Hanming, former Vice Chairman of the Deyang Municipal CPPCC Committee, is under review. "
-            "Qiu Hanming, male, was born in 1965. He successively served as Deputy County Magistrate of "
-            "Luojiang County and Director of the Deyang Municipal Transportation Bureau.")
+@pytest.mark.parametrize("text, entities, expected", [
+    # an appositive with "former", then a career after the introduction
+    ("Qiu Hanming, former Vice Chairman of the Deyang Municipal CPPCC Committee, is under review. "
+     "Qiu Hanming, male, was born in 1965. He successively served as Deputy County Magistrate of "
+     "Luojiang County and Director of the Deyang Municipal Transportation Bureau.",
+     (("Qiu Hanming", "person"), ("Vice Chairman", "title"), ("Deyang Municipal CPPCC Committee", "government"),
+      ("Qiu Hanming", "person", 1), ("Deputy County Magistrate", "title"), ("Luojiang County", "place"),
+      ("Director", "title"), ("Deyang Municipal Transportation Bureau", "government")),
+     {"Qiu Hanming": ["Vice Chairman", "Deputy County Magistrate", "Director"]}),
+    # a cadre profile in a personnel notice, and a resignation
+    ("Chou Xiaomei, female, Han nationality, born in September 1983, CPC member, currently serves as "
+     "Deputy Director of the Tongren Municipal Bureau of Commerce, and is proposed to serve as Director of the "
+     "Tongren Municipal Bureau of Investment Promotion. Lou Jianping resigned as Mayor of Yiwu.",
+     (("Chou Xiaomei", "person"), ("Deputy Director", "title"), ("Tongren Municipal Bureau of Commerce", "government"),
+      ("Director", "title", 1), ("Tongren Municipal Bureau of Investment Promotion", "government"),
+      ("Lou Jianping", "person"), ("Mayor", "title"), ("Yiwu", "place")),
+     {"Chou Xiaomei": ["Deputy Director", "Director"], "Lou Jianping": ["Mayor"]}),
+])
+def test_posts_written_after_the_name(text: str, entities: tuple, expected: dict) -> None:
     doc = Doc(text, lang="en")
-    add_entities(doc, (("Qiu Hanming", "person"), ("Vice Chairman", "title"),
-                       ("Deyang Municipal CPPCC Committee", "government"), ("Qiu Hanming", "person", 1),
-                       ("Deputy County Magistrate", "title"), ("Luojiang County", "place"), ("Director", "title"),
-                       ("Deyang Municipal Transportation Bureau", "government")))
-    [off] = link_officials(doc)
-    assert off.titles == ["Vice Chairman", "Deputy County Magistrate", "Director"]
-
-
-def test_an_english_cadre_profile_and_a_resignation() -> None:
-    text = ("Chou Xiaomei, female, Han nationality, born in September 1983, CPC member, currently serves as "
-            "Deputy Director of the Tongren Municipal Bureau of Commerce, and is proposed to serve as Director of the "
-            "Tongren Municipal Bureau of Investment Promotion. Lou Jianping resigned as Mayor of Yiwu.")
-    doc = Doc(text, lang="en")
-    add_entities(doc, (("Chou Xiaomei", "person"), ("Deputy Director", "title"),
-                       ("Tongren Municipal Bureau of Commerce", "government"), ("Director", "title", 1),
-                       ("Tongren Municipal Bureau of Investment Promotion", "government"), ("Lou Jianping", "person"),
-                       ("Mayor", "title"), ("Yiwu", "place")))
-    assert {o.name: o.titles for o in link_officials(doc)} == {
-        "Chou Xiaomei": ["Deputy Director", "Director"], "Lou Jianping": ["Mayor"]}
+    add_entities(doc, entities)
+    assert {o.name: o.titles for o in link_officials(doc)} == expected
