@@ -31,6 +31,9 @@ _CHAIN_GAP = re.compile(r"\s*(?:,|，|、|;|and|&)?\s*(?:and\s+)?(?:the\s+)?(?:(
 # is not allowed: a comma there usually separates list items).
 _OF_GAP = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
 _BEFORE_NAME = re.compile(r"\s*(?:comrade\s+)?", re.I)
+# A title's complement that no entity covers, written before the name in Chinese order: "Deputy
+# Minister of Economic Development Alexei Morozov", "General Director of RZD Logistics Pavel Orlov".
+_UNTAGGED_COMPLEMENT = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:and|of|the|in)\s+)*){1,8}")
 _AFTER_NAME = re.compile(
     r"\s*(?:,|，|\(|（)\s*(?:the\s+)?(?:who\s+is\s+)?(?:also\s+)?(?:former\s+|then\s+)?"
     # "X as Director of ...", "X, who previously served as ...", "X was appointed (as) ..."
@@ -127,7 +130,8 @@ def link_officials(doc: Doc) -> list[Official]:
         first, last = chain[0], chain[-1]
         i = bisect.bisect_left(starts, last.end)
         nxt = persons[i] if i < len(persons) else None
-        if nxt is not None and _BEFORE_NAME.fullmatch(text, last.end, nxt.start):
+        if nxt is not None and (_BEFORE_NAME.fullmatch(text, last.end, nxt.start)
+                                or _UNTAGGED_COMPLEMENT.fullmatch(text, last.end, nxt.start)):
             found.append(_person_official(nxt, chain))
             continue
         j = bisect.bisect_right(end_keys, first.start)

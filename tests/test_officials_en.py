@@ -112,6 +112,10 @@ def test_company_of_a_title_is_the_organization_but_not_across_a_sentence_end() 
       ("Director", "title", 1), ("Tongren Municipal Bureau of Investment Promotion", "government"),
       ("Lou Jianping", "person"), ("Mayor", "title"), ("Yiwu", "place")),
      {"Chou Xiaomei": ["Deputy Director", "Director"], "Lou Jianping": ["Mayor"]}),
+    # a title's complement that no entity covers, before the name
+    ("Deputy Minister of Economic Development Li Ming and General Director of RZD Logistics Wang Hai signed.",
+     (("Deputy Minister", "title"), ("Li Ming", "person"), ("General Director", "title"), ("Wang Hai", "person")),
+     {"Li Ming": ["Deputy Minister"], "Wang Hai": ["General Director"]}),
 ])
 def test_posts_written_after_the_name(text: str, entities: tuple, expected: dict) -> None:
     doc = Doc(text, lang="en")
