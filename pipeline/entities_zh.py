@@ -309,7 +309,8 @@ class ChineseEntityExtractor(Stage):
             groups.append(kept)
         groups = [[s for s in g if not (s.type == "person" and is_bare_address(text[s.start : s.end]))
                    and not is_demonym(text, s)] for g in groups]
-        merged = retype_institutions(text, trim_links_after_names(text, drop_verbs_after_names(text, merge_spans(groups))))
+        merged = drop_verbs_after_names(text, merge_spans(groups))
+        merged = retype_institutions(text, trim_links_after_names(text, merged))
         if self.use_rules and self._rules is not None:
             merged = self._continue_name_lists(text, merged)
         extra = propagate_names(text, merged)

@@ -72,7 +72,7 @@ STOP_BEFORE_ENTERPRISE = frozenset("的在与和及同对向由为是了等将�
 # Two-character verbs of this register that end a legal name's backward run: 走访 + …有限公司.
 VERBS_BEFORE_ENTERPRISE = frozenset(w for w in AFTER_NAME if len(w) == 2) | {"来到", "走进"}
 TOWN_LEVELS = ("街道", "镇", "乡")  # below the gazetteer's counties: 湖滨街道, 城关镇, 孜许乡
-TOWN_NAME = re.compile(r"[\u4e00-\u9fff]{2}(?:街道|镇|乡)")
+TOWN_NAME = re.compile(r"[\u4e00-\u9fff]{2}(?:" + "|".join(TOWN_LEVELS) + ")")
 FOLLOW_WEAK_FORM = ("项目", "公司", "等", "在", "与", "和", "及", "的", "有限", "集团", "股份", "是",
                     "将", "已", "投资", "签约", "负责", "董事", "总经理", "副总", "党委", "相关")
 

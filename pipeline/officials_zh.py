@@ -201,7 +201,7 @@ def link_officials(doc: Doc) -> list[Official]:
                   key=lambda e: (e.start, e.end))
     found: list[Official] = []
     last_place: str | None = None
-    doc_places = _places_by_level(ents)
+    doc_places: dict[str, set[str]] | None = None  # read once, and only when a body needs its place
     for k, ent in enumerate(ents):
         if ent.type == "government":
             last_place = _place_prefix(ent.text) or last_place  # 济南市商务局 → 济南市
@@ -225,6 +225,8 @@ def link_officials(doc: Doc) -> list[Official]:
         if level:
             # 副市长郑川 later in a document about 邢台: the body is in the same city
             recent = last_place if chain and chain[0].type == "title" else None
+            if doc_places is None:
+                doc_places = _places_by_level(ents)
             body = _complete_body(body, level, recent, doc_places)
         zh = ent.text.strip()
         found.append(Official(romanize_name(zh), titles, zh=zh, organization=body,

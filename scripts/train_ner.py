@@ -321,9 +321,10 @@ def main() -> None:
     six = list(LABEL_TO_TYPE.values())
     gold_hold = [{(s, e, LABEL_TO_TYPE[l]) for s, e, l in spans if l in LABEL_TO_TYPE} for _, spans in hold]
 
-    def evaluate() -> float:
-        if not hold:  # --all-train: nothing unseen to score; every epoch counts as the best so far
-            return float(epoch)
+    def evaluate() -> float | None:
+        """Held-out macro F1; None under --all-train, where nothing unseen is left to score."""
+        if not hold:
+            return None
         net.eval()
         pred = model.predict([t for t, _ in hold])
         net.train()
@@ -374,13 +375,13 @@ def main() -> None:
             if time.time() - t_start > budget:
                 break
         f1 = evaluate()
-        shown = "-" if args.all_train else f"{f1:.4f}"
+        shown = "-" if f1 is None else f"{f1:.4f}"
         print(f"epoch {epoch} loss {total / max(nb, 1):.3f} held-out macro-F1(6) {shown} "
               f"epoch {time.time() - t0:.0f}s total {(time.time() - t_start) / 60:.1f} min", flush=True)
-        if f1 > best:
-            best, best_epoch, bad = f1, epoch, 0
+        if f1 is None or f1 > best:  # --all-train keeps every epoch, so the last one is saved
+            best, best_epoch, bad = best if f1 is None else f1, epoch, 0
             model.save(args.out, {"epoch": epoch, "seed": args.seed, "all_train": args.all_train,
-                                  "heldout_macro_f1": None if args.all_train else round(f1, 4),
+                                  "heldout_macro_f1": None if f1 is None else round(f1, 4),
                                   "lm": lm_blob["meta"] if lm_blob else None,
                                   "args": {k: str(v) for k, v in vars(args).items()},
                                   "train_minutes": round((time.time() - t_start) / 60, 1)})
