@@ -21,12 +21,13 @@ from functools import lru_cache
 from .artifacts import ARTIFACT_RULES, find_artifacts
 from .doc import Doc
 from .errors import ConfigError
+from .literal import LEVEL_WORDS, literal_index
 from .glossary import ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
 from .registry import Stage, register_stage
 from .resources import read_tsv
 from .romanize import split_pinyin
 
-RULE_FAMILIES = ("glossary", "names", "places", "artifacts")
+RULE_FAMILIES = ("glossary", "literal", "names", "places", "artifacts")
 CONTEXT_WINDOW = 8  # words either side of an ambiguous variant searched for a context word
 
 # Confidence of a glossary repair by evidence: (source given, zh found in source, ambiguous variant).
@@ -35,6 +36,8 @@ CONF_SOURCE_CONFIRMED_AMBIGUOUS = 0.9
 CONF_NO_SOURCE = 0.85
 CONF_NO_SOURCE_CONTEXT = 0.7
 CONF_SOURCE_CONTRADICTS = 0.55
+# A literal rendering predicted from the dictionary, not listed: below every listed garble.
+CONF_LITERAL = 0.7
 
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"”’)]?\s+|\n\s*)$")
@@ -197,9 +200,10 @@ _LEGAL_SUFFIXES = frozenset(
 )
 
 
-def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
+def _inside_other_name(text: str, m: GlossaryMatch, level_follows: bool = False) -> bool:
     """A one-word literal company or place name glued to other capitalized words ("Wuzhou Hengda
-    Titanium Dioxide") is part of a different name; only legal suffixes ("Co., Ltd.") may follow."""
+    Titanium Dioxide") is part of a different name; only legal suffixes ("Co., Ltd.") may follow, and
+    a level word after a dictionary-predicted place (`level_follows`: "Peace District")."""
     if " " in text[m.start : m.end].strip():
         return False  # multi-word literal renderings ("Ningde Times") are specific enough
     prev = re.search(r"([^\W_]+)[ \t]+$", text[max(0, m.start - 40) : m.start])
@@ -209,6 +213,8 @@ def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
     ):
         return True
     nxt = re.match(r"[ \t]+([^\W_]+)", text[m.end : m.end + 40])
+    if level_follows and m.entry.type == "place" and nxt and nxt.group(1) in LEVEL_WORDS:
+        return False
     return bool(nxt and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in _LEGAL_SUFFIXES)
 
 
@@ -273,7 +279,7 @@ class TranslationCleanup(Stage):
 
     `glossary`: extra glossary TSV files (same format as `models/glossary.tsv`), added to / overriding
     the bundled entries. `min_confidence`: corrections below it are dropped. `rules`: the rule families
-    to run: "glossary", "names" (romanized person names), "places" (split place names), "artifacts",
+    to run: "glossary", "literal" (renderings predicted from CC-CEDICT, `pipeline.literal`), "names" (romanized person names), "places" (split place names), "artifacts",
     or single artifact rules ("stray_capital", "doubled_word", "doubled_name", "spacing").
     `names_zh_stage`: let the name repair ask the Chinese entity stage which source spans are persons
     (more source names confirmed, but it runs that stage on every source text).
@@ -312,6 +318,8 @@ class TranslationCleanup(Stage):
         """Variant matches that survive protection and evidence checks, longest first."""
         text = doc.norm_text
         matches = self.glossary.find(text)
+        if "literal" in self.rules:
+            matches += literal_index(self.glossary).find(text)
         correct = sorted((m for m in matches if m.kind != "variant"), key=lambda c: c.start)
         correct_starts = [c.start for c in correct]
         longest = max((c.end - c.start for c in correct), default=0)
@@ -329,7 +337,7 @@ class TranslationCleanup(Stage):
                 for c in correct[lo:hi]
             ):
                 continue
-            if m.entry.type in NAME_TYPES and _inside_other_name(text, m):
+            if m.entry.type in NAME_TYPES and _inside_other_name(text, m, m.variant.literal):
                 continue
             if m.entry.type == "title" and not _title_position(text, m):
                 continue
@@ -354,12 +362,18 @@ class TranslationCleanup(Stage):
             replacement = match_case(
                 replacement, text[start:end], bool(_SENTENCE_START.search(text, max(0, start - 8), start))
             )
-            out.append((start, end, replacement, f"glossary:{m.entry.zh}", conf))
+            family = "literal" if m.variant.literal else "glossary"  # type: ignore[union-attr]
+            out.append((start, end, replacement, f"{family}:{m.entry.zh}", conf))
         out.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         return out
 
     def _confidence(self, m: GlossaryMatch, source: str | None, words: _Words) -> float | None:
         ambiguous = m.variant is not None and m.variant.ambiguous
+        if m.variant is not None and m.variant.literal:
+            # Predicted, not seen: with a source only when its Chinese is there.
+            if source is not None:
+                return CONF_SOURCE_CONFIRMED_AMBIGUOUS if m.entry.in_source(source) else None
+            return CONF_LITERAL
         if source is not None:
             if m.entry.in_source(source):
                 return CONF_SOURCE_CONFIRMED_AMBIGUOUS if ambiguous else CONF_SOURCE_CONFIRMED

@@ -86,6 +86,7 @@ class Variant:
     ambiguous: bool = False
     case_sensitive: bool = False
     replacement: str | None = None
+    literal: bool = False  # predicted from a dictionary (`pipeline.literal`), not listed in the glossary
 
 
 @dataclass(frozen=True)

