@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
 
 from .align import align_name, align_romanized, compose_zh, present_form
 from .glossary import ABBREVIATED_COMPANY_WORDS, normalize_source, stem
+from .literal import LEVEL_WORDS, literal_index
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
 from .names_en import RomanizedName, canonical_name, find_names
@@ -546,6 +547,7 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
 
 
 _PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\s+$")
+_LEVEL_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")\b")
 _TITLE_PREFIX_WORDS = {"municipal", "county", "district", "provincial", "city", "township", "town", "village",
                        "general", "total", "chief", "deputy", "vice", "executive"}
 _NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
@@ -574,14 +576,18 @@ def _known_company(entity: Candidate, known: Candidate | None, text: str) -> str
 
 
 def find_glossary(text: str, glossary, source_text: str | None = None) -> list[Candidate]:
-    """Glossary entries that are entities (enterprise, place, organization, body, title)."""
+    """Glossary entries that are entities (enterprise, place, organization, body, title), and the
+    literal renderings of names that `pipeline.literal` predicts ("Worship Ceremony District")."""
     types = {"enterprise": "enterprise", "place": "place", "organization": "organization",
              "body": "government", "title": "title"}
     out = []
-    for m in glossary.find(text):
+    for m in glossary.find(text) + literal_index(glossary).find(text):
         etype = types.get(m.entry.type)
         if etype is None:
             continue
+        if m.variant is not None and m.variant.literal and etype == "place":
+            level = _LEVEL_AFTER.match(text, m.end)  # the literal index found it before a level word
+            m = replace(m, end=level.end()) if level else m
         if m.variant is not None and m.variant.ambiguous and not _ambiguous_ok(m, text, source_text):
             continue
         # A correct rendering in lower case is a generic mention ("the people's congress"), not a name;

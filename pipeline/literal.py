@@ -137,7 +137,7 @@ def _first_words(zh: str) -> set[str]:
     return out
 
 
-def _ends(zh: str, stems: list[str], lowers: list[str], j: int) -> list[tuple[int, int]]:
+def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int) -> list[tuple[int, int]]:
     """(end word index, translated pieces) of every way `zh` is rendered piece by piece from word j.
 
     Pieces count as translated by `_translates`; the whole name rendered by its established English
@@ -151,18 +151,32 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int) -> list[tuple[in
         if i == len(zh):
             out.append((j, translated))
             continue
-        if j >= len(stems):
+        if j >= limit:
             continue
         if lowers[j] in _readings(zh[i]):
             stack.append((i + 1, j + 1, translated))
         for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
             for sense in table.get(zh[i:k], ()):
-                if tuple(stems[j : j + len(sense)]) != sense:
+                if j + len(sense) > limit or tuple(stems[j : j + len(sense)]) != sense:
                     continue
                 if i == 0 and k == len(zh) and sense in exonyms().get(zh, ()):
                     continue
                 stack.append((k, j + len(sense), translated + _translates(sense, lowers[j : j + len(sense)])))
     return out
+
+
+def _in_title_case(text: str, spans: list[tuple[int, int, str]], j: int, end_j: int) -> bool:
+    """A capitalized run that continues one before it ("Auspicious As You Like It") or stands in
+    quotes ("Flower Live") is a headline or a title, not a company name written word by word. (A
+    capital after it may be a person's name: "Vice President of Spell Many Many Lu Yanfei".)"""
+    start, end = spans[j][0], spans[end_j - 1][1]
+    if text[start - 1 : start] in "\"“'‘" and start > 0 and text[end : end + 1] in "\"”'’":
+        return True
+    before = spans[j - 1] if j else None
+    if before and before[2][:1].isupper() and gap_kind(text, before[1], start) == " " \
+            and not re.search(r"[.!?:]\s*$", text[max(0, before[0] - 3) : before[0]]) and before[0] > 0:
+        return True
+    return False
 
 
 def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
@@ -192,10 +206,14 @@ class LiteralIndex:
         for zh, english in places.items():
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
             targets.append(_Target(zh, entry, True, 1))
-        self._by_first: dict[str, list[_Target]] = {}
+        # Names are only looked up at capitalized words, set phrases at any word; a rendering never
+        # starts with a function word.
+        self._names: dict[str, list[_Target]] = {}
+        self._terms: dict[str, list[_Target]] = {}
         for t in targets:
-            for w in _first_words(t.zh):
-                self._by_first.setdefault(w, []).append(t)
+            index = self._terms if t.entry.type == "term" else self._names
+            for w in _first_words(t.zh) - _FUNCTION_WORDS:
+                index.setdefault(w, []).append(t)
 
     def find(self, text: str) -> list[GlossaryMatch]:
         """Literal renderings in `text`, as glossary variant matches (`Variant.literal`)."""
@@ -211,10 +229,11 @@ class LiteralIndex:
                 end = k
         out: list[GlossaryMatch] = []
         for j in range(len(spans)):
-            candidates = {id(t): t for key in (stems[j], lowers[j]) for t in self._by_first.get(key, ())}
+            indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
+            candidates = {id(t): t for index in indexes for key in {stems[j], lowers[j]} for t in index.get(key, ())}
+            limit = run_end[j]
             for t in candidates.values():
-                limit = run_end[j]
-                for end_j, translated in _ends(t.zh, stems[:limit], lowers[:limit], j):
+                for end_j, translated in _ends(t.zh, stems, lowers, j, limit):
                     if translated < t.min_translated or end_j == j:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]
@@ -227,6 +246,8 @@ class LiteralIndex:
                     if t.needs_level and follower not in LEVEL_WORDS:
                         continue
                     if t.entry.type != "place" and end_j - j == 1 and follower not in _COMPANY_WORDS:
+                        continue
+                    if t.entry.type in ("enterprise", "organization") and _in_title_case(text, spans, j, end_j):
                         continue
                     surface = text[spans[j][0] : spans[end_j - 1][1]]
                     out.append(

@@ -46,6 +46,9 @@ def test_enterprises_need_two_words_or_a_company_word() -> None:
     ]
     assert literal_fixes("The Tide turned in the final round.") == []
     assert [f[:2] for f in literal_fixes("He visited Tide Company in Jinan.")] == [("Tide", "Inspur")]
+    # Inside a headline-cased run or in quotes, capitalized words are a title, not a company.
+    assert literal_fixes('The film "Auspicious As Spell Many Many" opened.') == []
+    assert literal_fixes('Its slogan "Spell Many" was printed.') == []
     # A pinyin syllable that only stems like a sense ("Chang" / "change") is not a translation.
     assert literal_fixes("The play Xi Wang Chang'an was staged.") == []
 
