@@ -53,6 +53,17 @@ _OF_THE = re.compile(r"\s+of\s+the\s+", re.I)
 _BODY_END = re.compile(r"(?:Committee|Commission|Congress|CPPCC)$")
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|，|、)?\s*(?:and\s+)?")
+_PLURAL_TITLE_WORD = re.compile(r"(?:[a-z]{2,}[^s]s|men)$")
+
+
+def _plural_title(title: Entity) -> bool:
+    """"Vice Mayors", "Deputy Secretaries", "Vice Chairmen"; a singular title before "A and B"
+    names A only ("Mayor Song Zhiqiang and Zhan Hongyu")."""
+    words = title.text.split()
+    return title.type == "title" and bool(words) and bool(_PLURAL_TITLE_WORD.search(words[-1].lower()))
+
+
 def _chains(ents: list[Entity], text: str) -> list[list[Entity]]:
     """Maximal runs of titles and the bodies/places that qualify them, joined by chain separators;
     a body after a title joined by "of" is its complement ("Director of the Municipal Bureau of
@@ -133,6 +144,12 @@ def link_officials(doc: Doc) -> list[Official]:
         if nxt is not None and (_BEFORE_NAME.fullmatch(text, last.end, nxt.start)
                                 or _UNTAGGED_COMPLEMENT.fullmatch(text, last.end, nxt.start)):
             found.append(_person_official(nxt, chain))
+            if _plural_title(chain[-1]):
+                # "Vice Mayors Liu Jiayi, Sun Peng and Bai Ruiqi": a plural title names each of the list.
+                k = i
+                while k + 1 < len(persons) and _LIST_GAP.fullmatch(text, persons[k].end, persons[k + 1].start):
+                    k += 1
+                    found.append(_person_official(persons[k], chain))
             continue
         j = bisect.bisect_right(end_keys, first.start)
         prev = persons[ends[j - 1][1]] if j else None

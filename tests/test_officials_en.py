@@ -121,3 +121,11 @@ def test_posts_written_after_the_name(text: str, entities: tuple, expected: dict
     doc = Doc(text, lang="en")
     add_entities(doc, entities)
     assert {o.name: o.titles for o in link_officials(doc)} == expected
+
+
+def test_a_plural_title_names_every_person_of_the_list_a_singular_one_only_the_first() -> None:
+    text = "Vice Mayors Liu Jiayi, Sun Peng and Bai Ruiqi attended the meeting."
+    assert [(n, t) for n, t, _ in _officials(text)] == [
+        ("Liu Jiayi", ["Vice Mayor"]), ("Sun Peng", ["Vice Mayor"]), ("Bai Ruiqi", ["Vice Mayor"])]
+    text = "Vice Mayor Liu Jiayi and Sun Peng attended the meeting."
+    assert [(n, t) for n, t, _ in _officials(text)] == [("Liu Jiayi", ["Vice Mayor"])]
