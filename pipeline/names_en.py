@@ -201,6 +201,15 @@ def _given_ok(word: str) -> tuple[bool, tuple[str, ...] | None]:
     return syl is not None or _looks_romanized(word), syl
 
 
+def _name_follows(text: str, words: list[tuple[int, int, str]], k: int) -> bool:
+    """Whether words[k] starts a surname-first name ("Shouguang Sun Haoran" is a place and Sun
+    Haoran, not a given-name-first "Shouguang Sun")."""
+    if k + 1 >= len(words):
+        return False
+    (_, e1, _), (s2, _, w2) = words[k], words[k + 1]
+    return bool(_GAP.fullmatch(text, e1, s2) and w2[:1].isupper() and _is_name_case(w2) and _given_ok(w2)[1])
+
+
 def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedName]:
     """Two-word romanized names, surname first ("Song Huying", "SONG Hu-ying") or given name first
     ("Huying Song", only when the first word is not itself a surname and has two or more syllables).
@@ -246,7 +255,7 @@ def find_names(text: str, *, literal_at_start: bool = False) -> list[RomanizedNa
                 initial = form[0] == "literal" and _sentence_initial(text, s1)
                 found = RomanizedName(s1, e2, text[s1:e2], form[2], w1, _fold(w2), w2, syl,
                                       surname_form=form[0], initial=initial)
-        if found is None and sur2 in surnames and sur1 not in surnames:
+        if found is None and sur2 in surnames and sur1 not in surnames and not _name_follows(text, words, i + 1):
             syl = _given_syllables(w1)
             if syl is not None and len(syl) >= 2 and "-" not in w2:
                 found = RomanizedName(s1, e2, text[s1:e2], sur2, w2, _fold(w1), w1, syl, True)

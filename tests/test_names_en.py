@@ -147,3 +147,8 @@ def test_compound_surnames_written_as_two_words() -> None:
                      "Zhang Qiang": "Zhang Qiang", "Zheng Chuan": "Zheng Chuan"}
     assert _fixes(text) == [("Europe Yang Hui", "Ouyang Hui", "name.surname", 0.7),
                             ("Ou Yang Ming", "Ouyang Ming", "name.surname", 0.6)]
+
+
+def test_a_place_before_a_surname_first_name_is_not_a_given_name() -> None:
+    assert [n.surface for n in find_names("The Mayor of Shouguang Sun Haoran spoke.")] == ["Sun Haoran"]
+    assert [n.canonical for n in find_names("Huying Song spoke.")] == ["Song Huying"]
