@@ -27,7 +27,7 @@ from .glossary import ABBREVIATED_COMPANY_WORDS, normalize_source, stem
 from .literal import LEVEL_WORDS, literal_index
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
-from .names_en import RomanizedName, canonical_name, find_names
+from .names_en import RomanizedName, canonical_name, find_names, surname_forms
 from .registry import Stage, register_stage
 from .resources import read_tsv
 
@@ -860,6 +860,7 @@ class EnglishEntityExtractor(Stage):
             if doc.source_text and zh is None and c.type in ("place", "enterprise", "organization"):
                 zh = align_romanized(after, c.type, doc.source_text)
             doc.add_entity(c.type, a, b, canonical=canonical, zh=zh, source=c.source, score=c.score)
+        _add_surname_mentions(doc)
         return doc
 
     @staticmethod
@@ -879,6 +880,34 @@ class EnglishEntityExtractor(Stage):
             # Align the repaired spelling: "Song Huam" repaired to "Song Huaying" reads 宋华英.
             return align_name(found[0], source_text)
         return align_name(name, source_text) if name is not None else None
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
+
+
+def _add_surname_mentions(doc: Doc) -> None:
+    """"Mayor Sun said …": a surname alone after a title is the one person of the document with that
+    surname (its canonical name and zh), as Chinese writes 孙市长; two such persons, or none, and
+    the word stays untagged."""
+    persons: dict[str, set[tuple[str, str | None]]] = {}
+    for e in doc.entities:
+        if e.type == "person" and e.canonical and " " in e.canonical:
+            persons.setdefault(e.canonical.split(" ", 1)[0].lower(), set()).add((e.canonical, e.zh))
+    taken = sorted((e.start, e.end) for e in doc.entities)
+    starts = [a for a, _ in taken]
+    for t in [e for e in doc.entities if e.type == "title"]:
+        m = _NEXT_WORD.match(doc.text, t.end)
+        if m is None:
+            continue
+        word = m.group(1)
+        form = surname_forms().get(word)
+        surname = form[2] if form else word.lower()
+        known = persons.get(surname, set())
+        i = bisect.bisect_left(starts, m.start(1))
+        covered = i < len(taken) and taken[i][0] < m.end(1) or i and taken[i - 1][1] > m.start(1)
+        if len(known) == 1 and not covered:
+            canonical, zh = next(iter(known))
+            doc.add_entity("person", m.start(1), m.end(1), canonical=canonical, zh=zh, source="rules", score=0.7)
 
 
 __all__ = [

@@ -264,3 +264,11 @@ def test_the_autonomous_region_is_a_level() -> None:
     spans = _spans(_run(text))
     assert ("title", "Deputy Secretary of the Autonomous Region Party Committee") in spans
     assert ("government", "Autonomous Region Department of Commerce") in spans
+
+
+def test_a_surname_alone_after_a_title_is_the_one_person_with_that_surname() -> None:
+    doc = _run("Mayor Sun Haoran spoke. Mayor Sun said that Secretary Li would visit.")
+    persons = [(e.text, e.canonical) for e in sorted(doc.entities, key=lambda e: e.start) if e.type == "person"]
+    assert persons == [("Sun Haoran", "Sun Haoran"), ("Sun", "Sun Haoran")]  # no Li Anyone in the text
+    doc = _run("Mayor Sun Haoran and Deputy Mayor Sun Peng spoke. Mayor Sun said so.")
+    assert [e.text for e in doc.entities if e.type == "person"] == ["Sun Haoran", "Sun Peng"]
