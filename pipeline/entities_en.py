@@ -109,7 +109,9 @@ def title_lexicon() -> TitleLexicon:
     mod = rf"(?:(?i:{_alt(mods)})[\s\-]+)?"
     level = rf"(?i:{_alt(levels)})"
     committee = (
-        rf"(?:(?:CPC|CCP)\s+)?(?:[A-Z][a-z]+(?:['’][a-z]+)?\s+)?{level}\s+"
+        # the place inside may be written in several words ("Worship Ceremony District", "Songtao Miao
+        # Autonomous County")
+        rf"(?:(?:CPC|CCP)\s+)?(?:[A-Z][a-z]+(?:['’][a-z]+)?\s+){{0,3}}{level}\s+"
         rf"(?:(?i:Party|CPC|CCP)\s+)?(?:(?i:Working)\s+)?(?i:Committee)"
         rf"(?:\s+of\s+the\s+(?:CPC|CCP|Communist\s+Party\s+of\s+China)"
         # "Municipal Committee of the Communist Youth League" is another organization's committee

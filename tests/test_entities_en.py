@@ -272,3 +272,8 @@ def test_a_surname_alone_after_a_title_is_the_one_person_with_that_surname() -> 
     assert persons == [("Sun Haoran", "Sun Haoran"), ("Sun", "Sun Haoran")]  # no Li Anyone in the text
     doc = _run("Mayor Sun Haoran and Deputy Mayor Sun Peng spoke. Mayor Sun said so.")
     assert [e.text for e in doc.entities if e.type == "person"] == ["Sun Haoran", "Sun Peng"]
+
+
+def test_a_place_of_several_words_stays_inside_a_committee_title() -> None:
+    doc = _run("Jia Yun, Secretary of the Worship Ceremony District Party Committee, spoke.")
+    assert _spans(doc) == [("person", "Jia Yun"), ("title", "Secretary of the Worship Ceremony District Party Committee")]
