@@ -27,7 +27,8 @@ from .glossary import ABBREVIATED_COMPANY_WORDS, normalize_source, stem
 from .literal import LEVEL_WORDS, literal_index
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
-from .names_en import RomanizedName, canonical_name, find_names, surname_forms
+from .names_en import RomanizedName, canonical_name, english_surnames, find_names, surname_forms
+from .romanize import split_pinyin
 from .registry import Stage, register_stage
 from .resources import read_tsv
 
@@ -889,8 +890,9 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 
 def _add_surname_mentions(doc: Doc) -> None:
     """"Mayor Sun said …": a surname alone after a title is the one person of the document with that
-    surname (its canonical name and zh), as Chinese writes 孙市长; two such persons, or none, and
-    the word stays untagged."""
+    surname (its canonical name and zh), as Chinese writes 孙市长; with two such persons it stays
+    untagged. A word of three or more pinyin syllables there that is neither a surname nor a place
+    is a one-word name (Chaolumen)."""
     persons: dict[str, set[tuple[str, str | None]]] = {}
     for e in doc.entities:
         if e.type == "person" and e.canonical and " " in e.canonical:
@@ -902,14 +904,19 @@ def _add_surname_mentions(doc: Doc) -> None:
         if m is None:
             continue
         word = m.group(1)
+        i = bisect.bisect_left(starts, m.start(1))
+        if i < len(taken) and taken[i][0] < m.end(1) or i and taken[i - 1][1] > m.start(1):
+            continue
         form = surname_forms().get(word)
         surname = form[2] if form else word.lower()
         known = persons.get(surname, set())
-        i = bisect.bisect_left(starts, m.start(1))
-        covered = i < len(taken) and taken[i][0] < m.end(1) or i and taken[i - 1][1] > m.start(1)
-        if len(known) == 1 and not covered:
+        if len(known) == 1:
             canonical, zh = next(iter(known))
             doc.add_entity("person", m.start(1), m.end(1), canonical=canonical, zh=zh, source="rules", score=0.7)
+        elif not known and surname not in english_surnames() and word not in place_gazetteer() \
+                and len(split_pinyin(surname) or ()) >= 3:
+            # "Vice Mayor Chaolumen": a Mongolian or Tibetan name is one word of several syllables.
+            doc.add_entity("person", m.start(1), m.end(1), canonical=word, source="rules", score=0.6)
 
 
 __all__ = [

@@ -277,3 +277,8 @@ def test_a_surname_alone_after_a_title_is_the_one_person_with_that_surname() -> 
 def test_a_place_of_several_words_stays_inside_a_committee_title() -> None:
     doc = _run("Jia Yun, Secretary of the Worship Ceremony District Party Committee, spoke.")
     assert _spans(doc) == [("person", "Jia Yun"), ("title", "Secretary of the Worship Ceremony District Party Committee")]
+
+
+def test_a_one_word_name_of_several_syllables_after_a_title() -> None:
+    doc = _run("Vice Mayor Chaolumen attended. The Mayor Zhangjiakou office and Director Xiaoming were not named.")
+    assert [e.text for e in doc.entities if e.type == "person"] == ["Chaolumen"]
