@@ -273,13 +273,35 @@ def split_place_corrections(text: str) -> list[tuple[int, int, str, str, float]]
     return out
 
 
+@lru_cache(maxsize=1)
+def _autonomous_prefectures() -> re.Pattern[str]:
+    """English names of the autonomous prefectures (自治州: Dali, Yanbian, Enshi, ...)."""
+    names = {row[0] for row in read_tsv("en_places.tsv")
+             if len(row) > 2 and row[1].endswith("自治州") and " " not in row[0]}
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?:\s+Autonomous)?\s+(State)\b")
+
+
+_STATE_BODY = re.compile(
+    r"\b(State)\s+(?=(?:CPC\s+|Party\s+)?Committee\b|(?:People's\s+)?Government\b|People's\s+Congress\b|CPPCC\b)"
+)
+
+
+def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
+    """州 read as "State": "Dali State" → "Dali Prefecture" for an autonomous prefecture; in a
+    document that names one, "State Party Committee" / "State Government" are the prefecture's."""
+    out = [(m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8) for m in _autonomous_prefectures().finditer(text)]
+    if out:
+        out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)]
+    return out
+
+
 @register_stage("cleanup")
 class TranslationCleanup(Stage):
     """Corrects English MT: glossary terms, romanized names, artifacts; each change audited.
 
     `glossary`: extra glossary TSV files (same format as `models/glossary.tsv`), added to / overriding
     the bundled entries. `min_confidence`: corrections below it are dropped. `rules`: the rule families
-    to run: "glossary", "literal" (renderings predicted from CC-CEDICT, `pipeline.literal`), "names" (romanized person names), "places" (split place names), "artifacts",
+    to run: "glossary", "literal" (renderings predicted from CC-CEDICT, `pipeline.literal`), "names" (romanized person names), "places" (split place names, 州 read as "State"), "artifacts",
     or single artifact rules ("stray_capital", "doubled_word", "doubled_name", "spacing").
     `names_zh_stage`: let the name repair ask the Chinese entity stage which source spans are persons
     (more source names confirmed, but it runs that stage on every source text).
@@ -396,7 +418,7 @@ class TranslationCleanup(Stage):
 
             candidates += name_corrections(doc, use_zh_stage=self.names_zh_stage)
         if "places" in self.rules:
-            candidates += split_place_corrections(doc.norm_text)
+            candidates += split_place_corrections(doc.norm_text) + prefecture_corrections(doc.norm_text)
         if self.artifact_rules:
             candidates += find_artifacts(doc.norm_text, self.artifact_rules)
         for start, end, replacement, rule, confidence in candidates:

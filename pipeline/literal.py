@@ -8,8 +8,9 @@ breadth, not its list of garbles, decides what can be repaired. A literal render
 when the English words are, in order, senses (or the pinyin) of consecutive pieces of a known Chinese
 form and at least one piece is a translated sense; it is found for:
 
-- the county and prefecture names of the gazetteer (`models/en_places.tsv`), before a level word
-  ("District", "County", "City", ...), capitalized;
+- the county and prefecture names of the gazetteer (`models/en_places.tsv`), capitalized, before a
+  level word ("District", "County", "City", ...), or of two translated pieces in a document that
+  names the division's province ("Sea Forest" for 海林 beside "Heilongjiang");
 - glossary enterprises and organizations, capitalized, of two or more words or before a company word;
 - glossary terms of three or more characters and three or more translated pieces, in lower case.
 
@@ -125,8 +126,9 @@ def _readings(char: str) -> frozenset[str]:
 class _Target:
     zh: str
     entry: GlossaryEntry
-    needs_level: bool  # a place: only before a level word
+    needs_level: bool  # a place: before a level word, or in a document that names its province
     min_translated: int
+    provinces: tuple[str, ...] = ()
 
 
 def _first_words(zh: str) -> set[str]:
@@ -173,10 +175,12 @@ def _in_title_case(text: str, spans: list[tuple[int, int, str]], j: int, end_j: 
     if text[start - 1 : start] in "\"“'‘" and start > 0 and text[end : end + 1] in "\"”'’":
         return True
     before = spans[j - 1] if j else None
-    if before and before[2][:1].isupper() and gap_kind(text, before[1], start) == " " \
-            and not re.search(r"[.!?:]\s*$", text[max(0, before[0] - 3) : before[0]]) and before[0] > 0:
-        return True
-    return False
+    if before is None or not before[2][:1].isupper() or gap_kind(text, before[1], start) != " ":
+        return False
+    # A capitalized word before it continues the run, unless it is a sentence's first function word
+    # ("In Worship Ceremony District"); "China News Agency" is one name.
+    sentence_start = before[0] == 0 or bool(re.search(r"[.!?:]\s*$", text[max(0, before[0] - 3) : before[0]]))
+    return not (sentence_start and before[2].lower() in _FUNCTION_WORDS)
 
 
 def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
@@ -203,9 +207,12 @@ class LiteralIndex:
             if level in ("county", "prefecture") and len(zh) >= 2 and english.split()[-1] not in LEVEL_WORDS \
                     and not zh.endswith(("市", "县", "区", "旗", "州", "盟")):
                 places.setdefault(zh, english)
+        provinces = _provinces_of_bases()
         for zh, english in places.items():
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
-            targets.append(_Target(zh, entry, True, 1))
+            targets.append(_Target(zh, entry, True, 1, provinces.get(zh, ())))
+        self._province_re = re.compile(
+            r"\b(" + "|".join(sorted({p for t in targets for p in t.provinces}, key=len, reverse=True)) + r")\b")
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
         self._names: dict[str, list[_Target]] = {}
@@ -227,6 +234,7 @@ class LiteralIndex:
             run_end[k] = end
             if k and gap_kind(text, spans[k - 1][1], spans[k][0]) != " ":
                 end = k
+        named_provinces = set(self._province_re.findall(text))
         out: list[GlossaryMatch] = []
         for j in range(len(spans)):
             indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
@@ -243,7 +251,12 @@ class LiteralIndex:
                     if t.entry.type == "term" and any(w[:1].isupper() for w in words[1:]):
                         continue
                     follower = spans[end_j][2] if end_j < limit else ""
-                    if t.needs_level and follower not in LEVEL_WORDS:
+                    if t.needs_level and follower not in LEVEL_WORDS and not (
+                            # "Sea Forest" (海林) in a document about Heilongjiang; "Black Sea" (乌海)
+                            # is the sea unless Inner Mongolia is named.
+                            translated >= 2 and set(t.provinces) & named_provinces
+                            and not _in_title_case(text, spans, j, end_j)
+                            and not (j and lowers[j - 1] == "the")):  # a city takes no article
                         continue
                     if t.entry.type != "place" and end_j - j == 1 and follower not in _COMPANY_WORDS:
                         continue
@@ -263,6 +276,31 @@ def _unambiguous(matches: list[GlossaryMatch]) -> list[GlossaryMatch]:
     for m in matches:
         by_span.setdefault((m.start, m.end), []).append(m)
     return [ms[0] for ms in by_span.values() if len({m.entry.canonical for m in ms}) == 1]
+
+
+_DIVISION_SUFFIXES = ("自治县", "自治州", "自治旗", "地区", "林区", "市", "县", "区", "旗", "盟")
+
+
+def _provinces_of_bases() -> dict[str, tuple[str, ...]]:
+    """Bare division name (海林) → English names of the provinces holding a division of that name
+    (Heilongjiang), from the gazetteer's codes."""
+    english = {row[1]: row[0] for row in read_tsv("en_places.tsv") if len(row) > 2 and row[2] == "province"
+               and row[0].split()[-1] not in ("Province", "Region", "Municipality", "City", "SAR")}
+    by_code: dict[str, str] = {}
+    rows = read_tsv("zh_places.tsv")
+    for row in rows:
+        if len(row) > 2 and row[1] == "province" and row[0] in english:
+            by_code[row[2][:2]] = english[row[0]]
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        if len(row) < 3 or row[1] == "province":
+            continue
+        name = row[0]
+        base = next((name[: -len(s)] for s in _DIVISION_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
+        for code in row[2].split(","):
+            if code[:2] in by_code:
+                out.setdefault(base, set()).add(by_code[code[:2]])
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 @lru_cache(maxsize=16)

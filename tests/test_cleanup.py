@@ -217,3 +217,10 @@ def test_user_glossary_reaches_the_stage(tmp_path):
     doc = clean("Some Some New Material Co., Ltd. signed.", glossary=(str(user),))
     assert fixes(doc) == [("Some Some New Material", "Moumou New Materials")]
     assert doc.corrections[0].rule == "glossary:某某新材料"
+
+
+def test_zhou_read_as_state_is_a_prefecture() -> None:
+    doc = clean("Li Ming, Secretary of the State Party Committee, visited Dali State. The State Council approved.")
+    assert doc.clean_text == (
+        "Li Ming, Secretary of the Prefectural Party Committee, visited Dali Prefecture. The State Council approved.")
+    assert clean("The State Government of California met.").corrections == []

@@ -74,3 +74,12 @@ def test_the_rule_family_can_be_switched_off() -> None:
 def test_index_finds_single_and_multi_word_place_names(word: str) -> None:
     matches = literal_index(load_glossary()).find(f"The {word} District government met.")
     assert [m.variant.literal for m in matches] == [True]
+
+
+def test_a_city_without_its_level_word_needs_its_province_named() -> None:
+    assert [f[:2] for f in literal_fixes("Officials of Sea Forest in Heilongjiang met.")] == [("Sea Forest", "Hailin")]
+    assert literal_fixes("Officials of Sea Forest met.") == []
+    # 乌海 is Wuhai in Inner Mongolia, but "the Black Sea" takes an article: a sea, not a city.
+    assert literal_fixes("Ships from Inner Mongolia crossed the Black Sea.") == []
+    # A capitalized word before the run makes it one longer name (China News Agency, not 新社).
+    assert literal_fixes("China News Agency, Taipei, July 26.") == []
