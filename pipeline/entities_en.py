@@ -625,6 +625,7 @@ def find_glossary(text: str, glossary, source_text: str | None = None) -> list[C
 
 _MODEL_PERSON_STOP = frozenset("Railway Film Films Daily Cause Group Company Bank Road Street River "
                                "Zone Park Center Centre Hospital University".split())
+_FOREIGN_DIVISIONS = frozenset("Krai Oblast Okrug Prefecture Province Region Oblys Aimag Governorate".split())
 _SPACY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organization"}
 
 
@@ -651,6 +652,8 @@ def find_model(doc: Doc) -> list[Candidate]:
         if not span[:1].isupper() or "\n" in span or any(s < re_ and e > rs for rs, re_ in rewritten):
             continue
         words = span.split()
+        if etype == "person" and words[-1] in _FOREIGN_DIVISIONS:
+            etype = "place"  # "Zabaykalsky Krai": a foreign division, whatever the parser says
         if etype == "person" and (len(words) < 2 or any(w.isupper() and len(w) > 1 for w in words)
                                   or words[-1] in _MODEL_PERSON_STOP or not span.replace(" ", "").replace(
                                       "-", "").replace(".", "").replace("'", "").isalpha()):

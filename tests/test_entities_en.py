@@ -282,3 +282,14 @@ def test_a_place_of_several_words_stays_inside_a_committee_title() -> None:
 def test_a_one_word_name_of_several_syllables_after_a_title() -> None:
     doc = _run("Vice Mayor Chaolumen attended. The Mayor Zhangjiakou office and Director Xiaoming were not named.")
     assert [e.text for e in doc.entities if e.type == "person"] == ["Chaolumen"]
+
+
+def test_a_foreign_division_is_a_place_whatever_the_parser_says() -> None:
+    from pipeline.entities_en import _FOREIGN_DIVISIONS
+
+    assert {"Krai", "Oblast"} <= _FOREIGN_DIVISIONS
+    doc = Doc("Officials from Zabaykalsky Krai visited Manzhouli.", lang="en")
+    from pipeline.pipeline import Pipeline
+
+    doc = Pipeline()(doc)
+    assert ("person", "Zabaykalsky Krai") not in _spans(doc)
