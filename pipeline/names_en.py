@@ -538,6 +538,24 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
         best = max(surfaces, key=surfaces.count)
         char_edit = OSA.distance(n.given, given) <= 1
         out.append((n.start, n.end, n.with_given(best), "name.unify", 0.85 if char_edit else 0.75))
+    return out + _lone_misread_surnames(doc.norm_text, out)
+
+
+def _lone_misread_surnames(text: str, fixes: list[NameCorrection]) -> list[NameCorrection]:
+    """"Academician Ceng said": a listed misreading standing alone, in a document where a full name
+    with it was repaired, is that surname too ("Ceng" is no English word and no surname)."""
+    forms = surname_forms()
+    respelled: dict[str, str] = {}
+    for start, end, replacement, _rule, _conf in fixes:
+        surface = text[start:end].split()[0]
+        if forms.get(surface, ("",))[0] == "misread":
+            respelled[surface] = replacement.split()[0]
+    taken = [(s, e) for s, e, *_ in fixes]
+    out: list[NameCorrection] = []
+    for wrong, right in respelled.items():
+        for m in re.finditer(rf"\b{re.escape(wrong)}\b(?![ \t]+[A-Z])", text):
+            if not any(s <= m.start() < e for s, e in taken):
+                out.append((m.start(), m.end(), right, "name.surname", 0.7))
     return out
 
 

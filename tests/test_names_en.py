@@ -152,3 +152,9 @@ def test_compound_surnames_written_as_two_words() -> None:
 def test_a_place_before_a_surname_first_name_is_not_a_given_name() -> None:
     assert [n.surface for n in find_names("The Mayor of Shouguang Sun Haoran spoke.")] == ["Sun Haoran"]
     assert [n.canonical for n in find_names("Huying Song spoke.")] == ["Song Huying"]
+
+
+def test_a_listed_misreading_alone_follows_the_repaired_full_name() -> None:
+    text = "Academician Ceng Qihang visited. Academician Ceng said so."
+    assert [f[1] for f in _fixes(text)] == ["Zeng Qihang", "Zeng"]
+    assert _fixes("Academician Ceng said so.") == []
