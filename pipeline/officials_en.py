@@ -144,7 +144,7 @@ def link_officials(doc: Doc) -> list[Official]:
         if nxt is not None and (_BEFORE_NAME.fullmatch(text, last.end, nxt.start)
                                 or _UNTAGGED_COMPLEMENT.fullmatch(text, last.end, nxt.start)):
             found.append(_person_official(nxt, chain))
-            if _plural_title(chain[-1]):
+            if _plural_title([e for e in chain if e.type == "title"][-1]):
                 # "Vice Mayors Liu Jiayi, Sun Peng and Bai Ruiqi": a plural title names each of the list.
                 k = i
                 while k + 1 < len(persons) and _LIST_GAP.fullmatch(text, persons[k].end, persons[k + 1].start):

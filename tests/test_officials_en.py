@@ -127,5 +127,7 @@ def test_a_plural_title_names_every_person_of_the_list_a_singular_one_only_the_f
     text = "Vice Mayors Liu Jiayi, Sun Peng and Bai Ruiqi attended the meeting."
     assert [(n, t) for n, t, _ in _officials(text)] == [
         ("Liu Jiayi", ["Vice Mayor"]), ("Sun Peng", ["Vice Mayor"]), ("Bai Ruiqi", ["Vice Mayor"])]
+    text = "Deputy Directors of the Municipal Bureau of Commerce Yu Deming and Bai Jing spoke."
+    assert [n for n, _, _ in _officials(text)] == ["Yu Deming", "Bai Jing"]
     text = "Vice Mayor Liu Jiayi and Sun Peng attended the meeting."
     assert [(n, t) for n, t, _ in _officials(text)] == [("Liu Jiayi", ["Vice Mayor"])]
