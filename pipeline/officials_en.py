@@ -39,9 +39,14 @@ _AFTER_NAME = re.compile(
     # "X as Director of ...", "X, who previously served as ...", "X was appointed (as) ..."
     r"|\s*,?\s+(?:who\s+)?(?:(?:is|was|has|had|been|previously|formerly|currently|also|concurrently|"
     r"served|serves|serving|acting|will|be|to|no|longer|resigned|resigns)\s+){0,4}"
-    r"(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?",
+    r"(?:as|appointed|elected|named)\s+(?:as\s+)?(?:the\s+)?"
+    # "removed X from the post of Director", "relieved X of his post as ..."
+    r"|\s+(?:from|of)\s+(?:the\s+|his\s+|her\s+)?(?:posts?|positions?|duties)\s+(?:of|as)\s+(?:the\s+)?",
     re.I,
 )
+# A second chain after an appositive one: "Zhu Xiaoyan, Deputy Secretary of the Municipal Party
+# Committee, was elected Mayor".
+_THEN_ELECTED = re.compile(r"\s*,?\s+(?:and\s+)?(?:was|is|has\s+been)\s+(?:(?:elected|appointed|named)\s+)(?:as\s+)?(?:the\s+)?", re.I)
 # A career written after the person's introduction: "He successively served as A, B and C."
 _CAREER = re.compile(r"(?:\b(?:He|She|he|she)\s+(?:(?:has|had|successively|previously|once|also)\s+){0,2}"
                      r"(?:served|worked|held\s+posts?)\s+(?:successively\s+)?as"
@@ -137,6 +142,7 @@ def link_officials(doc: Doc) -> list[Official]:
     ends = sorted((p.end, i) for i, p in enumerate(persons))
     end_keys = [e for e, _ in ends]
     found: list[Official] = []
+    after: dict[int, Entity] = {}  # end of an appositive chain → its person
     for chain in _chains(ents, text):
         first, last = chain[0], chain[-1]
         i = bisect.bisect_left(starts, last.end)
@@ -156,6 +162,11 @@ def link_officials(doc: Doc) -> list[Official]:
         if prev is not None and (_AFTER_NAME.fullmatch(text, prev.end, first.start)
                                  or _CAREER.search(text, max(prev.end, first.start - 80), first.start)):
             found.append(_person_official(prev, chain))
+            after[last.end] = prev
+            continue
+        before = next((p for end, p in after.items() if _THEN_ELECTED.fullmatch(text, end, first.start)), None)
+        if before is not None:
+            found.append(_person_official(before, chain))
     # Untitled mentions of a person who is an official elsewhere in the document are mentions too.
     for p in persons:
         found.append(Official(p.canonical or p.text, [], p.zh, None, [(p.start, p.end)]))

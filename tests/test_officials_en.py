@@ -131,3 +131,12 @@ def test_a_plural_title_names_every_person_of_the_list_a_singular_one_only_the_f
     assert [n for n, _, _ in _officials(text)] == ["Yu Deming", "Bai Jing"]
     text = "Vice Mayor Liu Jiayi and Sun Peng attended the meeting."
     assert [(n, t) for n, t, _ in _officials(text)] == [("Liu Jiayi", ["Vice Mayor"])]
+
+
+def test_removed_from_a_post_and_elected_after_an_appositive() -> None:
+    text = "The meeting removed Zhao Zhenguo from the post of Director of the Municipal Bureau of Commerce."
+    assert [(n, t) for n, t, _ in _officials(text)] == [("Zhao Zhenguo", ["Director"])]
+    text = ("By secret ballot, Zhu Xiaoyan, Deputy Secretary of the Municipal Party Committee, was elected "
+            "Mayor of the Municipal People's Government.")
+    assert [(n, t) for n, t, _ in _officials(text)] == [
+        ("Zhu Xiaoyan", ["Deputy Secretary of the Municipal Party Committee", "Mayor"])]
