@@ -45,8 +45,13 @@ _AFTER_NAME = re.compile(
     re.I,
 )
 # A second chain after an appositive one: "Zhu Xiaoyan, Deputy Secretary of the Municipal Party
-# Committee, was elected Mayor".
-_THEN_ELECTED = re.compile(r"\s*,?\s+(?:and\s+)?(?:was|is|has\s+been)\s+(?:(?:elected|appointed|named)\s+)(?:as\s+)?(?:the\s+)?", re.I)
+# Committee, was elected Mayor", "Ma Junfeng, Vice Mayor, who is also Secretary General of …".
+_THEN_ELECTED = re.compile(
+    r"\s*,?\s+(?:(?:and\s+)?(?:was|is|has\s+been)\s+(?:elected|appointed|named)"
+    # "…, Vice Mayor of Shouguang, who is also Secretary General of …"
+    r"|(?:who\s+)?(?:is\s+)?(?:also|concurrently)(?:\s+(?:serves|serving)\s+as)?)\s+(?:as\s+)?(?:the\s+)?",
+    re.I,
+)
 # A career written after the person's introduction: "He successively served as A, B and C."
 _CAREER = re.compile(r"(?:\b(?:He|She|he|she)\s+(?:(?:has|had|successively|previously|once|also)\s+){0,2}"
                      r"(?:served|worked|held\s+posts?)\s+(?:successively\s+)?as"

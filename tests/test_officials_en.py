@@ -140,3 +140,5 @@ def test_removed_from_a_post_and_elected_after_an_appositive() -> None:
             "Mayor of the Municipal People's Government.")
     assert [(n, t) for n, t, _ in _officials(text)] == [
         ("Zhu Xiaoyan", ["Deputy Secretary of the Municipal Party Committee", "Mayor"])]
+    text = "Ma Junfeng, Vice Mayor of Shouguang, who is also Secretary General of the Municipal Government, spoke."
+    assert [(n, t) for n, t, _ in _officials(text)] == [("Ma Junfeng", ["Vice Mayor", "Secretary-General"])]
