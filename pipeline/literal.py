@@ -22,7 +22,7 @@ renderings, inflection and case handling apply to them unchanged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -106,6 +106,7 @@ class _Target:
     needs_level: bool  # a place: before a level word, or in a document that names its province
     min_translated: int
     provinces: tuple[str, ...] = ()
+    second: frozenset[str] | None = None  # see `_second_words`
 
 
 def _first_words(zh: str) -> set[str]:
@@ -113,6 +114,25 @@ def _first_words(zh: str) -> set[str]:
     out = set(_readings(zh[0]))
     for k in range(1, min(MAX_PIECE, len(zh)) + 1):
         out.update(s[0] for s in table.get(zh[:k], ()))
+    return out
+
+
+def _second_words(zh: str) -> set[str] | None:
+    """Every word a rendering of `zh` can have second, or None when one word can render it all: a
+    cheap test that skips most candidates before `_ends` walks them."""
+    table = glosses()
+    out: set[str] = set()
+    if len(zh) == 1:
+        return None
+    out.update(_first_words(zh[1:]))
+    for k in range(1, min(MAX_PIECE, len(zh)) + 1):
+        for sense in table.get(zh[:k], ()):
+            if len(sense) > 1:
+                out.add(sense[1])
+            elif k == len(zh):
+                return None
+            else:
+                out.update(_first_words(zh[k:]))
     return out
 
 
@@ -192,15 +212,25 @@ class LiteralIndex:
             r"\b(" + "|".join(sorted({p for t in targets for p in t.provinces}, key=len, reverse=True)) + r")\b")
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
+        self._last: tuple[str, list[GlossaryMatch]] | None = None
         self._names: dict[str, list[_Target]] = {}
         self._terms: dict[str, list[_Target]] = {}
+        targets = [replace(t, second=None if (w := _second_words(t.zh)) is None else frozenset(w)) for t in targets]
         for t in targets:
             index = self._terms if t.entry.type == "term" else self._names
             for w in _first_words(t.zh) - _FUNCTION_WORDS:
                 index.setdefault(w, []).append(t)
 
     def find(self, text: str) -> list[GlossaryMatch]:
-        """Literal renderings in `text`, as glossary variant matches (`Variant.literal`)."""
+        """Literal renderings in `text`, as glossary variant matches (`Variant.literal`). The cleanup
+        and the entity stage both ask for the same text: the last answer is kept."""
+        if self._last is not None and self._last[0] == text:
+            return list(self._last[1])
+        found = self._find(text)
+        self._last = (text, found)
+        return list(found)
+
+    def _find(self, text: str) -> list[GlossaryMatch]:
         spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         stems = [stem(w) for _, _, w in spans]
         lowers = [w.lower() for _, _, w in spans]
@@ -217,7 +247,10 @@ class LiteralIndex:
             indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
             candidates = {id(t): t for index in indexes for key in {stems[j], lowers[j]} for t in index.get(key, ())}
             limit = run_end[j]
+            nxt = (stems[j + 1], lowers[j + 1]) if j + 1 < limit else ("", "")
             for t in candidates.values():
+                if t.second is not None and nxt[0] not in t.second and nxt[1] not in t.second:
+                    continue
                 for end_j, translated in _ends(t.zh, stems, lowers, j, limit):
                     if translated < t.min_translated or end_j == j:
                         continue
