@@ -62,7 +62,7 @@ _NAME_IN_LIST = re.compile(rf"(?<![A-Za-z] )\b({_NAME}), ")
 # A comma or semicolon with space before it, none after it, or doubled ("Xingtai ,and", "spoke,,then").
 _COMMA = re.compile(r"(?<=[A-Za-z)\]\"”’])([ \t]*)([,;])((?:[ \t]*[,;])*)([ \t]*)(?=[A-Za-z]|\s|$)")
 _PERIOD_NO_SPACE = re.compile(r"(?<=[a-z]{2})[ \t]*([.!?])(?=[A-Z][a-z]{2})")
-_SPACE_BEFORE_STOP = re.compile(r"(?<=[A-Za-z0-9)\]\"”’])[ \t]+([.!?])(?=\s|$)")
+_SPACE_BEFORE_STOP = re.compile(r"(?<=[A-Za-z)\]\"”’])[ \t]+([.!?])(?=\s|$)")
 _DOUBLED_STOP = re.compile(r"(?<=[A-Za-z])\.\.(?!\.)")
 _DOUBLE_SPACE = re.compile(r"(?<=[a-z,\-])[ ]{2,}(?=[a-z])")
 _SENTENCE_END = re.compile(r"[.!?]")
