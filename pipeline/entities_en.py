@@ -675,6 +675,9 @@ _OF_LINK = re.compile(r"\s+of\s+(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+)?")
 _AND_LINK = re.compile(r"\s+(?:and|&)\s+")
 
 
+_LEVEL_BEFORE_BODY = re.compile(r"\s+(?:Municipal|Provincial|Prefectural|County|District|City)\s+$")
+
+
 def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
     """Whole government names: a place right before a body belongs to it ("Jinan Municipal People's
     Congress"), so does an "of" complement that is a body or place ("Standing Committee of the 18th
@@ -692,7 +695,7 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
         i = bisect.bisect_right(stops, c.start)
         if i < len(stops) and stops[i] < c.end:
             c.end = c.start + len(text[c.start : stops[i]].rstrip())
-    bodies = sorted((c for c in cands if c.type in ("government", "organization") and c.source == "rule"),
+    bodies = sorted((c for c in cands if c.type in ("government", "organization") and c.source in ("rule", "glossary")),
                     key=lambda c: (c.start, -c.end))
     by_start: dict[int, list[Candidate]] = {}
     for c in cands:
@@ -703,7 +706,13 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
         if p.type == "place":
             place_by_end.setdefault(p.end, p)
     out = list(cands)
+    title_ends = {}
+    for c in cands:
+        if c.type == "title":
+            title_ends[c.start] = max(title_ends.get(c.start, 0), c.end)
     for b in bodies:
+        if title_ends.get(b.start, 0) > b.end:
+            continue  # the body opens a longer title ("Party Working Committee Secretary")
         start, end = b.start, b.end
         changed = True
         while changed:
@@ -712,9 +721,10 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
             if m and m.end() in by_start:
                 end = max(x.end for x in by_start[m.end()])
                 changed = True
-        before = place_by_end.get(start - 1)
-        if before is not None and text[start - 1] == " ":
-            start = before.start
+        level = _LEVEL_BEFORE_BODY.search(text, max(0, start - 24), start)
+        before = place_by_end.get(level.start() if level else start - 1)
+        if before is not None and (level or text[start - 1] == " "):
+            start = before.start  # "Baoji Municipal Flood Control and Drought Relief Headquarters"
         if (start, end) != (b.start, b.end):
             out.append(Candidate(b.type, start, end, "rule", b.score, None, b.zh_forms))
     return [c for c in out if c.origin != "prefix"]

@@ -293,3 +293,12 @@ def test_a_foreign_division_is_a_place_whatever_the_parser_says() -> None:
 
     doc = Pipeline()(doc)
     assert ("person", "Zabaykalsky Krai") not in _spans(doc)
+
+
+def test_a_place_and_level_word_before_a_glossary_body_belong_to_it() -> None:
+    from pipeline.pipeline import Pipeline
+
+    doc = Pipeline()(Doc("The Baoji Municipal Flood Control and Drought Relief Headquarters held a drill.", lang="en"))
+    assert ("government", "Baoji Municipal Flood Control and Drought Relief Headquarters") in _spans(doc)
+    doc = Pipeline()(Doc("Li Ming, Sanjiang New Area Party Working Committee Secretary, spoke.", lang="en"))
+    assert ("title", "Party Working Committee Secretary") in _spans(doc)
