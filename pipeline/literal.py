@@ -52,6 +52,20 @@ _COMPANY_WORDS = frozenset(
 _SKIP_SENSE = ("surname", "variant of", "CL:", "see ", "used in", "pr.", "abbr.", "old ")
 
 
+_DERIVATIONS = ("ation", "ition", "ion", "ment", "ness", "ity", "ety", "ty", "ous", "ive", "al", "at", "y")
+
+
+@lru_cache(maxsize=65536)
+def loose(word_stem: str) -> str:
+    """A stem without one derivational suffix, so that a sense and its noun or adjective meet in a
+    name ("accumulate" / "Wheat Accumulation District" for 麦积, "safe" / "Come Safety County" for
+    来安). Places only: elsewhere it joins different words ("China Communications" is not 中通)."""
+    for suffix in _DERIVATIONS:
+        if word_stem.endswith(suffix) and len(word_stem) - len(suffix) >= 3:
+            return word_stem[: -len(suffix)]
+    return word_stem
+
+
 def _senses(definitions: str) -> set[tuple[str, ...]]:
     """English senses of one entry as stemmed word tuples: "to piece together" → (piece, together)."""
     out: set[tuple[str, ...]] = set()
@@ -136,7 +150,8 @@ def _second_words(zh: str) -> set[str] | None:
     return out
 
 
-def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int) -> list[tuple[int, int]]:
+def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
+          looses: list[str] | None = None) -> list[tuple[int, int]]:
     """(end word index, translated pieces) of every way `zh` is rendered piece by piece from word j.
 
     Pieces count as translated by `_translates`; the whole name rendered by its established English
@@ -156,7 +171,10 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int) -> l
             stack.append((i + 1, j + 1, translated))
         for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
             for sense in table.get(zh[i:k], ()):
-                if j + len(sense) > limit or tuple(stems[j : j + len(sense)]) != sense:
+                if j + len(sense) > limit:
+                    continue
+                if tuple(stems[j : j + len(sense)]) != sense and (
+                        looses is None or tuple(looses[j : j + len(sense)]) != tuple(map(loose, sense))):
                     continue
                 if i == 0 and k == len(zh) and sense in exonyms().get(zh, ()):
                     continue
@@ -215,10 +233,15 @@ class LiteralIndex:
         self._last: tuple[str, list[GlossaryMatch]] | None = None
         self._names: dict[str, list[_Target]] = {}
         self._terms: dict[str, list[_Target]] = {}
-        targets = [replace(t, second=None if (w := _second_words(t.zh)) is None else frozenset(w)) for t in targets]
+        targets = [replace(t, second=None if (w := _second_words(t.zh)) is None
+                           else frozenset(w | {loose(x) for x in w} if t.entry.type == "place" else w))
+                   for t in targets]
         for t in targets:
             index = self._terms if t.entry.type == "term" else self._names
-            for w in _first_words(t.zh) - _FUNCTION_WORDS:
+            firsts = _first_words(t.zh) - _FUNCTION_WORDS
+            if t.entry.type == "place":
+                firsts |= {loose(w) for w in firsts}
+            for w in firsts:
                 index.setdefault(w, []).append(t)
 
     def find(self, text: str) -> list[GlossaryMatch]:
@@ -233,6 +256,7 @@ class LiteralIndex:
     def _find(self, text: str) -> list[GlossaryMatch]:
         spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         stems = [stem(w) for _, _, w in spans]
+        looses = [loose(w) for w in stems]
         lowers = [w.lower() for _, _, w in spans]
         # A phrase does not run across punctuation: cut the word list into runs.
         run_end = [0] * len(spans)
@@ -245,13 +269,16 @@ class LiteralIndex:
         out: list[GlossaryMatch] = []
         for j in range(len(spans)):
             indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
-            candidates = {id(t): t for index in indexes for key in {stems[j], lowers[j]} for t in index.get(key, ())}
+            keys = {stems[j], lowers[j], looses[j]}
+            candidates = {id(t): t for index in indexes for key in keys for t in index.get(key, ())}
             limit = run_end[j]
-            nxt = (stems[j + 1], lowers[j + 1]) if j + 1 < limit else ("", "")
+            nxt = (stems[j + 1], lowers[j + 1], looses[j + 1]) if j + 1 < limit else ("", "", "")
             for t in candidates.values():
-                if t.second is not None and nxt[0] not in t.second and nxt[1] not in t.second:
+                place = t.entry.type == "place"
+                if t.second is not None and not (nxt[0] in t.second or nxt[1] in t.second
+                                                 or place and nxt[2] in t.second):
                     continue
-                for end_j, translated in _ends(t.zh, stems, lowers, j, limit):
+                for end_j, translated in _ends(t.zh, stems, lowers, j, limit, looses if place else None):
                     if translated < t.min_translated or end_j == j:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]

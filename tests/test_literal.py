@@ -83,3 +83,10 @@ def test_a_city_without_its_level_word_needs_its_province_named() -> None:
     assert literal_fixes("Ships from Inner Mongolia crossed the Black Sea.") == []
     # A capitalized word before the run makes it one longer name (China News Agency, not 新社).
     assert literal_fixes("China News Agency, Taipei, July 26.") == []
+
+
+def test_derived_forms_meet_in_place_names_only() -> None:
+    fixes_ = [f[:2] for f in literal_fixes("Officials of Wheat Accumulation District and Come Safety County met.")]
+    assert fixes_ == [("Wheat Accumulation", "Maiji"), ("Come Safety", "Lai'an")]
+    # A different set phrase with the same characters' senses is protected by its own entry.
+    assert literal_fixes("Policies help new employment forms grow.") == []
