@@ -527,6 +527,13 @@ def name_corrections(doc: Doc, *, use_zh_stage: bool = True) -> list[NameCorrect
             # or Taiwan, and a common reading of a surname character ("Gang", "Bo") may be right:
             # only the source can tell, so without one these stay as written.
             continue
+        if n.valid and n.syllables and len(n.syllables) == 3 and not n.given_first \
+                and n.surname + n.syllables[0] in compound_surname_readings():
+            # "Ou Yangminghui": a given name of three syllables after a surname that, with the first
+            # of them, is a compound surname (欧阳), is the compound and a two-syllable name.
+            compound = (n.surname + n.syllables[0]).capitalize()
+            out.append((n.start, n.end, f"{compound} {''.join(n.syllables[1:]).capitalize()}", "name.surname", 0.75))
+            continue
         if n.valid:
             continue
         near = {g: ms for g, ms in valid_by_surname.get(n.surname, {}).items()

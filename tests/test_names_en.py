@@ -158,3 +158,8 @@ def test_a_listed_misreading_alone_follows_the_repaired_full_name() -> None:
     text = "Academician Ceng Qihang visited. Academician Ceng said so."
     assert [f[1] for f in _fixes(text)] == ["Zeng Qihang", "Zeng"]
     assert _fixes("Academician Ceng said so.") == []
+
+
+def test_a_three_syllable_given_name_after_half_a_compound_surname() -> None:
+    assert _fixes("President Ou Yangminghui spoke.") == [("Ou Yangminghui", "Ouyang Minghui", "name.surname", 0.75)]
+    assert _fixes("Director Ou Yangming and Si Mayi spoke.") == []  # two syllables: may be 欧扬明
