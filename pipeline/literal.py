@@ -11,11 +11,15 @@ form and at least one piece is a translated sense; it is found for:
 - the county and prefecture names of the gazetteer (`models/en_places.tsv`), capitalized, before a
   level word ("District", "County", "City", ...), or of two translated pieces in a document that
   names the division's province ("Sea Forest" for 海林 beside "Heilongjiang");
-- glossary enterprises and organizations, capitalized, of two or more words or before a company word;
-- glossary terms of three or more characters and three or more translated pieces, in lower case.
+- glossary enterprises and organizations of three or more characters, capitalized, of two or more
+  words or before a company word;
+- glossary terms of three or more characters and three or more translated pieces, in lower case;
+- glossary bodies and titles likewise, where the rendering splits a two-character word (市场 read
+  市 "City" + 场 "Field"): "Emergency Management Department" is good English, "City Field Supervision
+  Bureau" is not.
 
-Bodies and titles are left out: their piece-by-piece renderings are often good English ("city
-government"). Matches become glossary variant matches, so the cleanup stage's protection of correct
+Character senses MT uses that CC-CEDICT lacks (局 "Bureau") are in `models/literal_senses.tsv`. Matches
+become glossary variant matches, so the cleanup stage's protection of correct
 renderings, inflection and case handling apply to them unchanged.
 """
 
@@ -32,12 +36,13 @@ from .glossary import Glossary, GlossaryEntry, GlossaryMatch, Variant, gap_kind,
 from .resources import read_tsv
 from .romanize import pinyin_syllables
 
+SUPPLEMENT_FILE = "literal_senses.tsv"  # MT's senses of characters that CC-CEDICT lacks (局 "Bureau")
 MAX_PIECE = 4  # longest dictionary word tried as one piece
 MAX_GLOSS_WORDS = 3
 LEVEL_WORDS = frozenset(
     {"District", "County", "City", "Banner", "Prefecture", "League", "Autonomous", "Districts", "Counties"}
 )
-LITERAL_TYPES = ("enterprise", "organization", "term")
+LITERAL_TYPES = ("enterprise", "organization", "term", "body", "title")
 
 _WORD = re.compile(r"[^\W_]+")
 _PAREN = re.compile(r"\([^)]*\)")
@@ -94,6 +99,9 @@ def _dictionary() -> tuple[dict[str, frozenset[tuple[str, ...]]], dict[str, froz
         proper = _senses("/".join(d for d in defs.split("/") if d.strip()[:1].isupper()))
         if proper:
             names.setdefault(zh, set()).update(proper)
+    for row in read_tsv(SUPPLEMENT_FILE):
+        if len(row) >= 2:
+            acc.setdefault(row[0], set()).update(tuple(stem(w) for w in sense.split()) for sense in row[1].split("|"))
     return ({k: frozenset(v) for k, v in acc.items()}, {k: frozenset(v) for k, v in names.items()})
 
 
@@ -121,6 +129,7 @@ class _Target:
     min_translated: int
     provinces: tuple[str, ...] = ()
     second: frozenset[str] | None = None  # see `_second_words`
+    needs_split: bool = False  # a body or title: only a rendering that splits a word (see `_ends`)
 
 
 def _first_words(zh: str) -> set[str]:
@@ -151,24 +160,26 @@ def _second_words(zh: str) -> set[str] | None:
 
 
 def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
-          looses: list[str] | None = None) -> list[tuple[int, int]]:
-    """(end word index, translated pieces) of every way `zh` is rendered piece by piece from word j.
+          looses: list[str] | None = None) -> list[tuple[int, int, bool]]:
+    """(end word index, translated pieces, split) of every way `zh` is rendered piece by piece from
+    word j; `split`: a translated piece ends inside a two-character dictionary word (市场 "market"
+    rendered 市 "City" + 场 "Field"), the mark of a character-by-character rendering.
 
     Pieces count as translated by `_translates`; the whole name rendered by its established English
     name (香格里拉 → Shangri-La) is not literal.
     """
     table = glosses()
-    out: list[tuple[int, int]] = []
-    stack = [(0, j, 0)]
+    out: list[tuple[int, int, bool]] = []
+    stack = [(0, j, 0, False)]
     while stack:
-        i, j, translated = stack.pop()
+        i, j, translated, split = stack.pop()
         if i == len(zh):
-            out.append((j, translated))
+            out.append((j, translated, split))
             continue
         if j >= limit:
             continue
         if lowers[j] in _readings(zh[i]):
-            stack.append((i + 1, j + 1, translated))
+            stack.append((i + 1, j + 1, translated, split))
         for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
             for sense in table.get(zh[i:k], ()):
                 if j + len(sense) > limit:
@@ -178,7 +189,9 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
                     continue
                 if i == 0 and k == len(zh) and sense in exonyms().get(zh, ()):
                     continue
-                stack.append((k, j + len(sense), translated + _translates(sense, lowers[j : j + len(sense)])))
+                counts = _translates(sense, lowers[j : j + len(sense)])
+                cuts = counts and k < len(zh) and zh[k - 1 : k + 1] in table
+                stack.append((k, j + len(sense), translated + counts, split or cuts))
     return out
 
 
@@ -212,9 +225,10 @@ class LiteralIndex:
     def __init__(self, glossary: Glossary) -> None:
         targets: list[_Target] = []
         for e in glossary.of_type(*LITERAL_TYPES):
-            # A two-character form of a term is mostly an abbreviation (规上 for 规模以上): too short.
-            shortest, need = (3, 3) if e.type == "term" else (2, 1)
-            targets += [_Target(z, e, False, need) for z in e.zh_forms if len(z) >= shortest]
+            # Two characters are mostly an abbreviation (规上 for 规模以上, 中通): too short to read.
+            shortest, need = (3, 3) if e.type in ("term", "body", "title") else (3, 1)
+            targets += [_Target(z, e, False, need, needs_split=e.type in ("body", "title"))
+                        for z in e.zh_forms if len(z) >= shortest]
         places: dict[str, str] = {}
         for row in read_tsv("en_places.tsv"):
             english, zh, level = row[0], row[1], row[2] if len(row) > 2 else ""
@@ -278,8 +292,8 @@ class LiteralIndex:
                 if t.second is not None and not (nxt[0] in t.second or nxt[1] in t.second
                                                  or place and nxt[2] in t.second):
                     continue
-                for end_j, translated in _ends(t.zh, stems, lowers, j, limit, looses if place else None):
-                    if translated < t.min_translated or end_j == j:
+                for end_j, translated, split in _ends(t.zh, stems, lowers, j, limit, looses if place else None):
+                    if translated < t.min_translated or end_j == j or t.needs_split and not split:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]
                     # A name is capitalized; a set phrase is not, past its first word ("City Group" is a name).

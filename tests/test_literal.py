@@ -40,12 +40,13 @@ def test_the_source_confirms_or_vetoes() -> None:
     assert literal_fixes(text, "周一，怀来县举办了博览会。") == []
 
 
-def test_enterprises_need_two_words_or_a_company_word() -> None:
+def test_enterprises_need_three_characters_and_two_words_or_a_company_word() -> None:
     assert [f[:2] for f in literal_fixes("Brands such as Spell Many Many opened stores.")] == [
         ("Spell Many Many", "Pinduoduo")
     ]
     assert literal_fixes("The Tide turned in the final round.") == []
-    assert [f[:2] for f in literal_fixes("He visited Tide Company in Jinan.")] == [("Tide", "Inspur")]
+    # A two-character form (浪潮 of 浪潮集团) is too short to be read literally.
+    assert literal_fixes("He visited Tide Company in Jinan.") == []
     # Inside a headline-cased run or in quotes, capitalized words are a title, not a company.
     assert literal_fixes('The film "Auspicious As Spell Many Many" opened.') == []
     assert literal_fixes('Its slogan "Spell Many" was printed.') == []
@@ -90,3 +91,10 @@ def test_derived_forms_meet_in_place_names_only() -> None:
     assert fixes_ == [("Wheat Accumulation", "Maiji"), ("Come Safety", "Lai'an")]
     # A different set phrase with the same characters' senses is protected by its own entry.
     assert literal_fixes("Policies help new employment forms grow.") == []
+
+
+def test_a_body_is_literal_only_where_a_word_is_split() -> None:
+    fixes_ = [f[:2] for f in literal_fixes("The City Field Supervision Bureau met.")]
+    assert fixes_ == [("City Field Supervision Bureau", "Administration for Market Regulation")]
+    # 应急 / 管理 / 部 rendered word by word is good English.
+    assert literal_fixes("The Emergency Management Department met.") == []
