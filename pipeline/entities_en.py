@@ -725,6 +725,8 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
         before = place_by_end.get(level.start() if level else start - 1)
         if before is not None and (level or text[start - 1] == " "):
             start = before.start  # "Baoji Municipal Flood Control and Drought Relief Headquarters"
+        elif level and b.source == "glossary":
+            start = level.start() + len(level.group()) - len(level.group().lstrip())  # "Municipal Flood …"
         if (start, end) != (b.start, b.end):
             out.append(Candidate(b.type, start, end, "rule", b.score, None, b.zh_forms))
     return [c for c in out if c.origin != "prefix"]

@@ -302,3 +302,7 @@ def test_a_place_and_level_word_before_a_glossary_body_belong_to_it() -> None:
     assert ("government", "Baoji Municipal Flood Control and Drought Relief Headquarters") in _spans(doc)
     doc = Pipeline()(Doc("Li Ming, Sanjiang New Area Party Working Committee Secretary, spoke.", lang="en"))
     assert ("title", "Party Working Committee Secretary") in _spans(doc)
+    doc = Pipeline()(Doc("Deputy Mayor and Commander of the Municipal Flood Control and Drought Relief "
+                         "Headquarters Zeng Lihua presided.", lang="en"))
+    assert ("government", "Municipal Flood Control and Drought Relief Headquarters") in _spans(doc)
+    assert [(o.name, o.titles) for o in doc.officials] == [("Zeng Lihua", ["Deputy Mayor", "Commander"])]
