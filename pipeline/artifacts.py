@@ -66,6 +66,9 @@ _SPACE_BEFORE_STOP = re.compile(r"(?<=[A-Za-z)\]\"”’])[ \t]+([.!?])(?=\s|$)"
 _DOUBLED_STOP = re.compile(r"(?<=[A-Za-z])\.\.(?!\.)")
 _DOUBLE_SPACE = re.compile(r"(?<=[a-z,\-])[ ]{2,}(?=[a-z])")
 _SENTENCE_END = re.compile(r"[.!?]")
+# Digit groups split by a space ("100, 000") and a number glued to its unit word ("3.2billion").
+_SPLIT_THOUSANDS = re.compile(r"(?<![\d,.])(\d{2,3}(?:,\d{3})*), (\d{3})(?![\d,])")
+_NUMBER_WORD = re.compile(r"(\d)(thousand|million|billion|trillion)\b")
 
 
 def _in_headline(text: str, i: int) -> bool:
@@ -180,6 +183,11 @@ def spacing(text: str) -> list[ArtifactFix]:
         out.append((m.start(), m.end(), ".", "artifact.spacing", 0.85))
     for m in _DOUBLE_SPACE.finditer(text):
         out.append((m.start(), m.end(), " ", "artifact.spacing", 0.8))
+    for m in _SPLIT_THOUSANDS.finditer(text):
+        if int(m.group(1).replace(",", "")) > 31:  # "July 25, 135 cases" is a date and a count
+            out.append((m.end(1), m.start(2), ",", "artifact.spacing", 0.8))
+    for m in _NUMBER_WORD.finditer(text):
+        out.append((m.start(), m.end(), f"{m.group(1)} {m.group(2)}", "artifact.spacing", 0.85))
     return out
 
 

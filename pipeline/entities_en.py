@@ -685,10 +685,14 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
     and a body never runs over "and" into the next name ("Bureau of Commerce and Qingdao Customs")."""
     starts = {c.start for c in cands if c.type in ("organization", "enterprise", "place", "person", "title")}
     stops = sorted({c.start for c in cands if c.type in ("person", "title") and c.start and text[c.start - 1].isspace()})
+    persons = {(c.start, c.end) for c in cands if c.type == "person"}
     for c in cands:
         if c.type not in ("government", "organization", "place") or c.source != "rule":
             continue
         for m in _AND_LINK.finditer(text, c.start, c.end):
+            if (c.start, m.start()) in persons:
+                c.start = m.end()  # "Mou Chunyan and Municipal Government": a name, then the body
+                continue
             if m.end() in starts:
                 c.end = m.start()
                 break

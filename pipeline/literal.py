@@ -11,8 +11,9 @@ form and at least one piece is a translated sense; it is found for:
 - the county and prefecture names of the gazetteer (`models/en_places.tsv`), capitalized, before a
   level word ("District", "County", "City", ...), or of two translated pieces in a document that
   names the division's province ("Sea Forest" for 海林 beside "Heilongjiang");
-- glossary enterprises and organizations of three or more characters, capitalized, of two or more
-  words or before a company word;
+- glossary enterprises and organizations, capitalized, of two or more words or before a company
+  word; a two-character company form, or one followed by more capitalized words, only where the run
+  reaches a company word ("Mountain Push Engineering Machinery Co., Ltd." for 山推);
 - glossary terms of three or more characters and three or more translated pieces, in lower case;
 - glossary bodies and titles likewise, where the rendering splits a two-character word (市场 read
   市 "City" + 场 "Field"): "Emergency Management Department" is good English, "City Field Supervision
@@ -211,6 +212,16 @@ def _in_title_case(text: str, spans: list[tuple[int, int, str]], j: int, end_j: 
     return not (sentence_start and before[2].lower() in _FUNCTION_WORDS)
 
 
+def _company_run(spans: list[tuple[int, int, str]], k: int, limit: int) -> bool:
+    """Whether the capitalized words from spans[k] (at most five) reach a company word."""
+    for w in (spans[x][2] for x in range(k, min(k + 5, limit))):
+        if w in _COMPANY_WORDS:
+            return True
+        if not w[:1].isupper():
+            return False
+    return False
+
+
 def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
     """Whether matching `sense` is evidence of translation: not a function word alone, and not a
     pinyin syllable that only stems like the sense ("Chang" / "change")."""
@@ -225,8 +236,9 @@ class LiteralIndex:
     def __init__(self, glossary: Glossary) -> None:
         targets: list[_Target] = []
         for e in glossary.of_type(*LITERAL_TYPES):
-            # Two characters are mostly an abbreviation (规上 for 规模以上, 中通): too short to read.
-            shortest, need = (3, 3) if e.type in ("term", "body", "title") else (3, 1)
+            # A term's two characters are mostly an abbreviation (规上 for 规模以上): too short to read;
+            # a company's need a company word after them (see `find`).
+            shortest, need = (3, 3) if e.type in ("term", "body", "title") else (2, 1)
             targets += [_Target(z, e, False, need, needs_split=e.type in ("body", "title"))
                         for z in e.zh_forms if len(z) >= shortest]
         places: dict[str, str] = {}
@@ -312,6 +324,15 @@ class LiteralIndex:
                     if t.entry.type != "place" and end_j - j == 1 and follower not in _COMPANY_WORDS:
                         continue
                     if t.entry.type in ("enterprise", "organization") and _in_title_case(text, spans, j, end_j):
+                        continue
+                    # Capitalized words after it make a longer name: a company's only if the run ends
+                    # in a company word ("Mountain Push Engineering Machinery Co., Ltd." is 山推), and
+                    # a two-character form only then ("China Communications" alone is not 中通).
+                    company_run = _company_run(spans, end_j, limit)
+                    if t.entry.type == "organization" and follower[:1].isupper() and follower not in LEVEL_WORDS:
+                        continue
+                    if t.entry.type == "enterprise" and (len(t.zh) < 3 or follower[:1].isupper()) \
+                            and not company_run:
                         continue
                     surface = text[spans[j][0] : spans[end_j - 1][1]]
                     out.append(

@@ -117,6 +117,11 @@ def test_spacing():
     for s, e, r, *_ in sorted(fixes_, reverse=True):
         out = out[:s] + r + out[e:]
     assert out == "held in Xingtai, and officials attended. The mayor spoke, then left. Pi is 3.14 , e.g. this..."
+    text = "It drew 100, 000 visitors and 3.2billion yuan. As of July 25, 135 cases; in 2026, 300 firms."
+    out = text
+    for s, e, r, *_ in sorted(spacing(text), reverse=True):
+        out = out[:s] + r + out[e:]
+    assert out == "It drew 100,000 visitors and 3.2 billion yuan. As of July 25, 135 cases; in 2026, 300 firms."
 
 
 def test_rules_option_and_language():

@@ -40,13 +40,18 @@ def test_the_source_confirms_or_vetoes() -> None:
     assert literal_fixes(text, "周一，怀来县举办了博览会。") == []
 
 
-def test_enterprises_need_three_characters_and_two_words_or_a_company_word() -> None:
+def test_enterprises_need_two_words_or_a_company_word() -> None:
     assert [f[:2] for f in literal_fixes("Brands such as Spell Many Many opened stores.")] == [
         ("Spell Many Many", "Pinduoduo")
     ]
     assert literal_fixes("The Tide turned in the final round.") == []
-    # A two-character form (浪潮 of 浪潮集团) is too short to be read literally.
-    assert literal_fixes("He visited Tide Company in Jinan.") == []
+    # A two-character form (浪潮 of 浪潮集团) needs a company word after it.
+    assert [f[:2] for f in literal_fixes("He visited Tide Company in Jinan.")] == [("Tide", "Inspur")]
+    assert literal_fixes("China Communications Broadcasting reported it.") == []
+    # More capitalized words make a longer name, a company's only if they reach a company word.
+    assert [f[:2] for f in literal_fixes("Mountain Push Engineering Machinery Co., Ltd. signed.")] == [
+        ("Mountain Push", "Shantui")]
+    assert literal_fixes("Wide Meeting Energy signed.") == []  # not 广交会, the Canton Fair
     # Inside a headline-cased run or in quotes, capitalized words are a title, not a company.
     assert literal_fixes('The film "Auspicious As Spell Many Many" opened.') == []
     assert literal_fixes('Its slogan "Spell Many" was printed.') == []
