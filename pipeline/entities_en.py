@@ -615,8 +615,9 @@ def find_glossary(text: str, glossary, source_text: str | None = None) -> list[C
                 if not w or w.group(1) not in _TITLE_PREFIX_WORDS:  # lower-case words only
                     break
                 start = lo + w.start(1)
-            if text[start].islower() and not _NAME_NEXT.match(text, m.end):
-                continue  # a lower-case role word not followed by a name is generic ("river chiefs")
+            if text[start].islower() and not _NAME_NEXT.match(text, m.end) and not (
+                    m.kind == "variant" and _NAME_BEFORE.search(text, max(0, start - 60), start)):
+                continue  # a lower-case role word not after or before a name is generic ("river chiefs")
         out.append(Candidate(etype, start if etype == "title" else m.start, m.end, "glossary",
                              0.95 if m.kind != "variant" else 0.85,
                              m.entry.canonical, tuple(m.entry.zh_forms), origin=m.kind))
@@ -675,6 +676,8 @@ _OF_LINK = re.compile(r"\s+of\s+(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+)?")
 _AND_LINK = re.compile(r"\s+(?:and|&)\s+")
 
 
+# "Wang Zhiqiang, total manager of Shantui": a garbled title in an appositive.
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+,\s*(?:the\s+)?$")
 _LEVEL_BEFORE_BODY = re.compile(r"\s+(?:Municipal|Provincial|Prefectural|County|District|City)\s+$")
 
 

@@ -34,6 +34,7 @@ from pypinyin import Style, pinyin
 
 from .cedict import entries
 from .glossary import Glossary, GlossaryEntry, GlossaryMatch, Variant, gap_kind, stem
+from .names_en import english_surnames
 from .resources import read_tsv
 from .romanize import pinyin_syllables
 
@@ -329,10 +330,13 @@ class LiteralIndex:
                     # in a company word ("Mountain Push Engineering Machinery Co., Ltd." is 山推), and
                     # a two-character form only then ("China Communications" alone is not 中通).
                     company_run = _company_run(spans, end_j, limit)
-                    if t.entry.type == "organization" and follower[:1].isupper() and follower not in LEVEL_WORDS:
+                    # A capital after it that is a surname starts the next name ("Vice President of
+                    # Spell Many Many Lu Yanfei"), not a longer company name.
+                    longer = follower[:1].isupper() and follower not in LEVEL_WORDS \
+                        and follower.lower() not in english_surnames()
+                    if t.entry.type == "organization" and longer:
                         continue
-                    if t.entry.type == "enterprise" and (len(t.zh) < 3 or follower[:1].isupper()) \
-                            and not company_run:
+                    if t.entry.type == "enterprise" and (len(t.zh) < 3 or longer) and not company_run:
                         continue
                     surface = text[spans[j][0] : spans[end_j - 1][1]]
                     out.append(

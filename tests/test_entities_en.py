@@ -306,3 +306,12 @@ def test_a_place_and_level_word_before_a_glossary_body_belong_to_it() -> None:
                          "Headquarters Zeng Lihua presided.", lang="en"))
     assert ("government", "Municipal Flood Control and Drought Relief Headquarters") in _spans(doc)
     assert [(o.name, o.titles) for o in doc.officials] == [("Zeng Lihua", ["Deputy Mayor", "Commander"])]
+
+
+def test_a_garbled_lower_case_title_in_an_appositive() -> None:
+    from pipeline.pipeline import Pipeline
+
+    doc = Pipeline()(Doc("Wang Zhiqiang, total manager of Shantui, spoke.", lang="en"))
+    assert [(o.name, o.titles) for o in doc.officials] == [("Wang Zhiqiang", ["General Manager"])]
+    doc = Pipeline()(Doc("The river chiefs at all levels patrolled.", lang="en"))
+    assert doc.officials == []
