@@ -108,7 +108,8 @@ def _dictionary() -> tuple[dict[str, frozenset[tuple[str, ...]]], dict[str, froz
 
 
 def glosses() -> dict[str, frozenset[tuple[str, ...]]]:
-    """Simplified Chinese word → its English senses (stemmed word tuples), from CC-CEDICT."""
+    """Simplified Chinese word → its English senses (stemmed word tuples), from CC-CEDICT and
+    `models/literal_senses.tsv`."""
     return _dictionary()[0]
 
 
@@ -247,7 +248,7 @@ class LiteralIndex:
             english, zh, level = row[0], row[1], row[2] if len(row) > 2 else ""
             # The bare name (崇礼 → Chongli); the level word stays in the text.
             if level in ("county", "prefecture") and len(zh) >= 2 and english.split()[-1] not in LEVEL_WORDS \
-                    and not zh.endswith(("市", "县", "区", "旗", "州", "盟")):
+                    and not zh.endswith(_DIVISION_SUFFIXES):
                 places.setdefault(zh, english)
         provinces = _provinces_of_bases()
         for zh, english in places.items():

@@ -103,3 +103,7 @@ def test_a_body_is_literal_only_where_a_word_is_split() -> None:
     assert fixes_ == [("City Field Supervision Bureau", "Administration for Market Regulation")]
     # 应急 / 管理 / 部 rendered word by word is good English.
     assert literal_fixes("The Emergency Management Department met.") == []
+
+
+def test_prefecture_names_ending_in_zhou_are_known() -> None:
+    assert [f[:2] for f in literal_fixes("Officials of Wide State City met.")] == [("Wide State", "Guangzhou")]
