@@ -200,10 +200,10 @@ _LEGAL_SUFFIXES = frozenset(
 )
 
 
-def _inside_other_name(text: str, m: GlossaryMatch, level_follows: bool = False) -> bool:
+def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
     """A one-word literal company or place name glued to other capitalized words ("Wuzhou Hengda
     Titanium Dioxide") is part of a different name; only legal suffixes ("Co., Ltd.") may follow, and
-    a level word after a dictionary-predicted place (`level_follows`: "Peace District")."""
+    a level word after a place the dictionary predicted ("Peace District")."""
     if " " in text[m.start : m.end].strip():
         return False  # multi-word literal renderings ("Ningde Times") are specific enough
     prev = re.search(r"([^\W_]+)[ \t]+$", text[max(0, m.start - 40) : m.start])
@@ -213,7 +213,8 @@ def _inside_other_name(text: str, m: GlossaryMatch, level_follows: bool = False)
     ):
         return True
     nxt = re.match(r"[ \t]+([^\W_]+)", text[m.end : m.end + 40])
-    if level_follows and m.entry.type == "place" and nxt and nxt.group(1) in LEVEL_WORDS:
+    predicted_place = m.entry.type == "place" and m.variant is not None and m.variant.literal
+    if predicted_place and nxt and nxt.group(1) in LEVEL_WORDS:
         return False
     return bool(nxt and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in _LEGAL_SUFFIXES)
 
@@ -359,7 +360,7 @@ class TranslationCleanup(Stage):
                 for c in correct[lo:hi]
             ):
                 continue
-            if m.entry.type in NAME_TYPES and _inside_other_name(text, m, m.variant.literal):
+            if m.entry.type in NAME_TYPES and _inside_other_name(text, m):
                 continue
             if m.entry.type == "title" and not _title_position(text, m):
                 continue

@@ -678,7 +678,7 @@ _AND_LINK = re.compile(r"\s+(?:and|&)\s+")
 
 # "Wang Zhiqiang, total manager of Shantui": a garbled title in an appositive.
 _NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+,\s*(?:the\s+)?$")
-_LEVEL_BEFORE_BODY = re.compile(r"\s+(?:Municipal|Provincial|Prefectural|County|District|City)\s+$")
+_LEVEL_BEFORE_BODY = re.compile(r"\s+(Municipal|Provincial|Prefectural|County|District|City)\s+$")
 
 
 def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
@@ -733,7 +733,7 @@ def _join_bodies(cands: list[Candidate], text: str) -> list[Candidate]:
         if before is not None and (level or text[start - 1] == " "):
             start = before.start  # "Baoji Municipal Flood Control and Drought Relief Headquarters"
         elif level and b.source == "glossary":
-            start = level.start() + len(level.group()) - len(level.group().lstrip())  # "Municipal Flood …"
+            start = level.start(1)  # "Municipal Flood Control and Drought Relief Headquarters"
         if (start, end) != (b.start, b.end):
             out.append(Candidate(b.type, start, end, "rule", b.score, None, b.zh_forms))
     return [c for c in out if c.origin != "prefix"]
@@ -934,11 +934,11 @@ def _add_surname_mentions(doc: Doc) -> None:
         known = persons.get(surname, set())
         if len(known) == 1:
             canonical, zh = next(iter(known))
-            doc.add_entity("person", m.start(1), m.end(1), canonical=canonical, zh=zh, source="rules", score=0.7)
+            doc.add_entity("person", m.start(1), m.end(1), canonical=canonical, zh=zh, source="rule", score=0.7)
         elif not known and surname not in english_surnames() and word not in place_gazetteer() \
                 and len(split_pinyin(surname) or ()) >= 3:
             # "Vice Mayor Chaolumen": a Mongolian or Tibetan name is one word of several syllables.
-            doc.add_entity("person", m.start(1), m.end(1), canonical=word, source="rules", score=0.6)
+            doc.add_entity("person", m.start(1), m.end(1), canonical=word, source="rule", score=0.6)
 
 
 __all__ = [

@@ -147,7 +147,7 @@ def link_officials(doc: Doc) -> list[Official]:
     ends = sorted((p.end, i) for i, p in enumerate(persons))
     end_keys = [e for e, _ in ends]
     found: list[Official] = []
-    after: dict[int, Entity] = {}  # end of an appositive chain → its person
+    appositive: tuple[int, Entity] | None = None  # end of the last appositive chain, and its person
     for chain in _chains(ents, text):
         first, last = chain[0], chain[-1]
         i = bisect.bisect_left(starts, last.end)
@@ -167,11 +167,10 @@ def link_officials(doc: Doc) -> list[Official]:
         if prev is not None and (_AFTER_NAME.fullmatch(text, prev.end, first.start)
                                  or _CAREER.search(text, max(prev.end, first.start - 80), first.start)):
             found.append(_person_official(prev, chain))
-            after[last.end] = prev
+            appositive = (last.end, prev)
             continue
-        before = next((p for end, p in after.items() if _THEN_ELECTED.fullmatch(text, end, first.start)), None)
-        if before is not None:
-            found.append(_person_official(before, chain))
+        if appositive is not None and _THEN_ELECTED.fullmatch(text, appositive[0], first.start):
+            found.append(_person_official(appositive[1], chain))
     # Untitled mentions of a person who is an official elsewhere in the document are mentions too.
     for p in persons:
         found.append(Official(p.canonical or p.text, [], p.zh, None, [(p.start, p.end)]))
