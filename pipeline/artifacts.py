@@ -66,9 +66,12 @@ _SPACE_BEFORE_STOP = re.compile(r"(?<=[A-Za-z)\]\"”’])[ \t]+([.!?])(?=\s|$)"
 _DOUBLED_STOP = re.compile(r"(?<=[A-Za-z])\.\.(?!\.)")
 _DOUBLE_SPACE = re.compile(r"(?<=[a-z,\-])[ ]{2,}(?=[a-z])")
 _SENTENCE_END = re.compile(r"[.!?]")
-# Digit groups split by a space ("100, 000") and a number glued to its unit word ("3.2billion").
+# Digit groups split by a space ("100, 000") and a number glued to the word after it ("3.2billion",
+# "486deputies"); ordinals, times and unit symbols ("5th", "3pm", "10kwh") are written glued, and a
+# code that starts with a letter ("A380neo") is not a number.
 _SPLIT_THOUSANDS = re.compile(r"(?<![\d,.])(\d{2,3}(?:,\d{3})*), (\d{3})(?![\d,])")
-_NUMBER_WORD = re.compile(r"(\d)(thousand|million|billion|trillion)\b")
+_NUMBER_WORD = re.compile(r"\b(\d(?:[\d,.]*\d)?)([a-z]{3,})\b")
+_GLUED_UNITS = frozenset("kwh mwh gwh twh mph kph khz mhz ghz sqm mln bps kbps mbps gbps fps dpi ppm ppb".split())
 
 
 def _in_headline(text: str, i: int) -> bool:
@@ -187,7 +190,8 @@ def spacing(text: str) -> list[ArtifactFix]:
         if int(m.group(1).replace(",", "")) > 31:  # "July 25, 135 cases" is a date and a count
             out.append((m.end(1), m.start(2), ",", "artifact.spacing", 0.8))
     for m in _NUMBER_WORD.finditer(text):
-        out.append((m.start(), m.end(), f"{m.group(1)} {m.group(2)}", "artifact.spacing", 0.85))
+        if m.group(2) not in _GLUED_UNITS:
+            out.append((m.start(), m.end(), f"{m.group(1)} {m.group(2)}", "artifact.spacing", 0.85))
     return out
 
 

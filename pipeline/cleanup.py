@@ -274,12 +274,14 @@ def split_place_corrections(text: str) -> list[tuple[int, int, str, str, float]]
     return out
 
 
-@lru_cache(maxsize=1)
-def _autonomous_prefectures() -> re.Pattern[str]:
-    """English names of the autonomous prefectures (自治州: Dali, Yanbian, Enshi, ...)."""
+@lru_cache(maxsize=4)
+def _misread_level(suffix: str, misreading: str) -> re.Pattern[str]:
+    """ "<name> <misreading>" for the one-word English names of the divisions whose Chinese name ends
+    in `suffix` (自治州: Dali, Yanbian, Enshi; 旗: Aohan, Ejin)."""
     names = {row[0] for row in read_tsv("en_places.tsv")
-             if len(row) > 2 and row[1].endswith("自治州") and " " not in row[0]}
-    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?:\s+Autonomous)?\s+(State)\b")
+             if len(row) > 2 and row[1].endswith(suffix) and " " not in row[0]}
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+                      + rf")(?:\s+Autonomous)?\s+({misreading})\b")
 
 
 _STATE_BODY = re.compile(
@@ -288,11 +290,14 @@ _STATE_BODY = re.compile(
 
 
 def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
-    """州 read as "State": "Dali State" → "Dali Prefecture" for an autonomous prefecture; in a
-    document that names one, "State Party Committee" / "State Government" are the prefecture's."""
-    out = [(m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8) for m in _autonomous_prefectures().finditer(text)]
+    """A level word MT read as a common noun. 州 as "State": "Dali State" → "Dali Prefecture" for an
+    autonomous prefecture; in a document that names one, "State Party Committee" / "State
+    Government" are the prefecture's. 旗 as "Flag": "Aohan Flag" → "Aohan Banner"."""
+    out = [(m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
+           for m in _misread_level("自治州", "State").finditer(text)]
     if out:
         out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)]
+    out += [(m.start(2), m.end(2), "Banner", "place.banner", 0.8) for m in _misread_level("旗", "Flag").finditer(text)]
     return out
 
 

@@ -42,7 +42,8 @@ SUPPLEMENT_FILE = "literal_senses.tsv"  # MT's senses of characters that CC-CEDI
 MAX_PIECE = 4  # longest dictionary word tried as one piece
 MAX_GLOSS_WORDS = 3
 LEVEL_WORDS = frozenset(
-    {"District", "County", "City", "Banner", "Prefecture", "League", "Autonomous", "Districts", "Counties"}
+    {"District", "County", "City", "Banner", "Prefecture", "League", "Autonomous", "Districts", "Counties",
+     "Municipal", "Prefectural"}
 )
 LITERAL_TYPES = ("enterprise", "organization", "term", "body", "title")
 
@@ -50,6 +51,9 @@ _WORD = re.compile(r"[^\W_]+")
 _PAREN = re.compile(r"\([^)]*\)")
 _GLOSS = re.compile(r"[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,%d}" % (MAX_GLOSS_WORDS - 1))
 _DROP_PREFIX = re.compile(r"^(?:to |a |an |the |be )")
+# A one-character short name of a province or city ("abbr. for Sichuan Province 四川", "short name for
+# Hebei"): MT writes the full name for the character inside other names (永川 "Forever Sichuan").
+_SHORT_NAME = re.compile(r"^(?:abbr\. for|short name for) ([A-Z][a-z]+)\b")
 _FUNCTION_WORDS = frozenset("to of the a an and or in on at for by with from as is be it".split())
 # A one-word literal company name must stand before a company word ("Millet Group"): alone, a
 # capitalized word is as likely a headline's ("The Road to Recovery").
@@ -73,6 +77,11 @@ def loose(word_stem: str) -> str:
     return word_stem
 
 
+def _short_names(definitions: str) -> set[tuple[str, ...]]:
+    """Province and city names a character is short for (川 → Sichuan), as one-word senses."""
+    return {(stem(m.group(1).lower()),) for sense in definitions.split("/") if (m := _SHORT_NAME.match(sense))}
+
+
 def _senses(definitions: str) -> set[tuple[str, ...]]:
     """English senses of one entry as stemmed word tuples: "to piece together" → (piece, together)."""
     out: set[tuple[str, ...]] = set()
@@ -89,22 +98,28 @@ def _senses(definitions: str) -> set[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, frozenset[tuple[str, ...]]], dict[str, frozenset[tuple[str, ...]]]]:
+def _dictionary() -> tuple[dict[str, frozenset[tuple[str, ...]]], ...]:
+    """(all senses, capitalized senses, short names of places) per Chinese word."""
     acc: dict[str, set[tuple[str, ...]]] = {}
     names: dict[str, set[tuple[str, ...]]] = {}
+    shorts: dict[str, set[tuple[str, ...]]] = {}
     for zh, _pinyin, defs in entries():
         if len(zh) > MAX_PIECE:
             continue
         senses = _senses(defs)
         if senses:
             acc.setdefault(zh, set()).update(senses)
+        short = _short_names(defs) - senses
+        if short:
+            acc.setdefault(zh, set()).update(short)
+            shorts.setdefault(zh, set()).update(short)
         proper = _senses("/".join(d for d in defs.split("/") if d.strip()[:1].isupper()))
         if proper:
             names.setdefault(zh, set()).update(proper)
     for row in read_tsv(SUPPLEMENT_FILE):
         if len(row) >= 2:
             acc.setdefault(row[0], set()).update(tuple(stem(w) for w in sense.split()) for sense in row[1].split("|"))
-    return ({k: frozenset(v) for k, v in acc.items()}, {k: frozenset(v) for k, v in names.items()})
+    return tuple({k: frozenset(v) for k, v in d.items()} for d in (acc, names, shorts))
 
 
 def glosses() -> dict[str, frozenset[tuple[str, ...]]]:
@@ -117,6 +132,14 @@ def exonyms() -> dict[str, frozenset[tuple[str, ...]]]:
     """Senses written with a capital (香格里拉 → Shangri-La, 澳 → Macao): established English names,
     which are correct renderings of the whole name, not literal ones."""
     return _dictionary()[1]
+
+
+def short_names() -> dict[str, frozenset[tuple[str, ...]]]:
+    """Senses that are the place a character is short for (川 → Sichuan, 华 → China): read inside
+    place names ("Forever Sichuan District" is 永川) and in company names that reach a company word
+    ("China Sky Technology Co., Ltd." is 华天科技), never elsewhere: "Beijing East" alone is not
+    京东方 BOE."""
+    return _dictionary()[2]
 
 
 @lru_cache(maxsize=8192)
@@ -163,26 +186,27 @@ def _second_words(zh: str) -> set[str] | None:
 
 
 def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
-          looses: list[str] | None = None) -> list[tuple[int, int, bool]]:
-    """(end word index, translated pieces, split) of every way `zh` is rendered piece by piece from
-    word j; `split`: a translated piece ends inside a two-character dictionary word (市场 "market"
-    rendered 市 "City" + 场 "Field"), the mark of a character-by-character rendering.
+          looses: list[str] | None = None) -> list[tuple[int, int, bool, bool]]:
+    """(end word index, translated pieces, split, short) of every way `zh` is rendered piece by piece
+    from word j; `split`: a translated piece ends inside a two-character dictionary word (市场
+    "market" rendered 市 "City" + 场 "Field"), the mark of a character-by-character rendering;
+    `short`: a piece is read as the place it is short for (`short_names`).
 
     Pieces count as translated by `_translates`; the whole name rendered by its established English
     name (香格里拉 → Shangri-La) is not literal.
     """
     table = glosses()
-    out: list[tuple[int, int, bool]] = []
-    stack = [(0, j, 0, False)]
+    out: list[tuple[int, int, bool, bool]] = []
+    stack = [(0, j, 0, False, False)]
     while stack:
-        i, j, translated, split = stack.pop()
+        i, j, translated, split, short = stack.pop()
         if i == len(zh):
-            out.append((j, translated, split))
+            out.append((j, translated, split, short))
             continue
         if j >= limit:
             continue
         if lowers[j] in _readings(zh[i]):
-            stack.append((i + 1, j + 1, translated, split))
+            stack.append((i + 1, j + 1, translated, split, short))
         for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
             for sense in table.get(zh[i:k], ()):
                 if j + len(sense) > limit:
@@ -194,7 +218,8 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
                     continue
                 counts = _translates(sense, lowers[j : j + len(sense)])
                 cuts = counts and k < len(zh) and zh[k - 1 : k + 1] in table
-                stack.append((k, j + len(sense), translated + counts, split or cuts))
+                stack.append((k, j + len(sense), translated + counts, split or cuts,
+                              short or sense in short_names().get(zh[i:k], ())))
     return out
 
 
@@ -208,10 +233,18 @@ def _in_title_case(text: str, spans: list[tuple[int, int, str]], j: int, end_j: 
     before = spans[j - 1] if j else None
     if before is None or not before[2][:1].isupper() or gap_kind(text, before[1], start) != " ":
         return False
+    if before[2] in _place_words():
+        return False  # a place before a company's name is its prefix ("Tianshui China Sky Technology")
     # A capitalized word before it continues the run, unless it is a sentence's first function word
     # ("In Worship Ceremony District"); "China News Agency" is one name.
     sentence_start = before[0] == 0 or bool(re.search(r"[.!?:]\s*$", text[max(0, before[0] - 3) : before[0]]))
     return not (sentence_start and before[2].lower() in _FUNCTION_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """One-word English names of the gazetteer's divisions (Tianshui, Heilongjiang)."""
+    return frozenset(row[0] for row in read_tsv("en_places.tsv") if row and " " not in row[0])
 
 
 def _company_run(spans: list[tuple[int, int, str]], k: int, limit: int) -> bool:
@@ -244,18 +277,25 @@ class LiteralIndex:
             targets += [_Target(z, e, False, need, needs_split=e.type in ("body", "title"))
                         for z in e.zh_forms if len(z) >= shortest]
         places: dict[str, str] = {}
+        full_names = {row[0] for row in read_tsv("zh_places.tsv") if len(row) > 1 and not row[1].endswith("-short")}
+        provinces = _provinces_of_bases()
+        # Prefectures and provinces named in a document → the provinces it is about.
+        self._region: dict[str, set[str]] = {}
         for row in read_tsv("en_places.tsv"):
             english, zh, level = row[0], row[1], row[2] if len(row) > 2 else ""
-            # The bare name (崇礼 → Chongli); the level word stays in the text.
+            # The bare name (崇礼 → Chongli, 社旗 → Sheqi, but not 敖汉旗); the level word stays in the text.
             if level in ("county", "prefecture") and len(zh) >= 2 and english.split()[-1] not in LEVEL_WORDS \
-                    and not zh.endswith(_DIVISION_SUFFIXES):
+                    and zh not in full_names:
                 places.setdefault(zh, english)
-        provinces = _provinces_of_bases()
+                if level == "prefecture" and " " not in english:
+                    self._region.setdefault(english, set()).update(provinces.get(zh, ()))
         for zh, english in places.items():
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
             targets.append(_Target(zh, entry, True, 1, provinces.get(zh, ())))
-        self._province_re = re.compile(
-            r"\b(" + "|".join(sorted({p for t in targets for p in t.provinces}, key=len, reverse=True)) + r")\b")
+        for t in targets:
+            for p in t.provinces:
+                self._region.setdefault(p, set()).add(p)
+        self._region_re = re.compile(r"\b(" + "|".join(sorted(self._region, key=len, reverse=True)) + r")\b")
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
         self._last: tuple[str, list[GlossaryMatch]] | None = None
@@ -293,7 +333,7 @@ class LiteralIndex:
             run_end[k] = end
             if k and gap_kind(text, spans[k - 1][1], spans[k][0]) != " ":
                 end = k
-        named_provinces = set(self._province_re.findall(text))
+        named_provinces = {p for name in set(self._region_re.findall(text)) for p in self._region[name]}
         out: list[GlossaryMatch] = []
         for j in range(len(spans)):
             indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
@@ -306,7 +346,8 @@ class LiteralIndex:
                 if t.second is not None and not (nxt[0] in t.second or nxt[1] in t.second
                                                  or place and nxt[2] in t.second):
                     continue
-                for end_j, translated, split in _ends(t.zh, stems, lowers, j, limit, looses if place else None):
+                for end_j, translated, split, short in _ends(t.zh, stems, lowers, j, limit,
+                                                             looses if place else None):
                     if translated < t.min_translated or end_j == j or t.needs_split and not split:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]
@@ -337,22 +378,31 @@ class LiteralIndex:
                         and follower.lower() not in english_surnames()
                     if t.entry.type == "organization" and longer:
                         continue
-                    if t.entry.type == "enterprise" and (len(t.zh) < 3 or longer) and not company_run:
+                    if t.entry.type == "enterprise" and (len(t.zh) < 3 or longer or short) and not company_run:
+                        continue
+                    if short and t.entry.type not in ("place", "enterprise"):
                         continue
                     surface = text[spans[j][0] : spans[end_j - 1][1]]
-                    out.append(
-                        GlossaryMatch(spans[j][0], spans[end_j - 1][1], t.entry, "variant",
-                                      Variant(surface, literal=True))
-                    )
+                    out.append((GlossaryMatch(spans[j][0], spans[end_j - 1][1], t.entry, "variant",
+                                              Variant(surface, literal=True)),
+                                bool(set(t.provinces) & named_provinces)))
         return _unambiguous(out)
 
 
-def _unambiguous(matches: list[GlossaryMatch]) -> list[GlossaryMatch]:
-    """One span read as two different names is evidence for neither: drop both."""
-    by_span: dict[tuple[int, int], list[GlossaryMatch]] = {}
-    for m in matches:
-        by_span.setdefault((m.start, m.end), []).append(m)
-    return [ms[0] for ms in by_span.values() if len({m.entry.canonical for m in ms}) == 1]
+def _unambiguous(matches: list[tuple[GlossaryMatch, bool]]) -> list[GlossaryMatch]:
+    """One span read as two different names is evidence for neither, unless one of them only is a
+    place in a province the document is about (flag True): "River Mouth District" is 河口 Hekou in
+    a document about Dongying, not 海口 or 江口."""
+    by_span: dict[tuple[int, int], list[tuple[GlossaryMatch, bool]]] = {}
+    for m, local in matches:
+        by_span.setdefault((m.start, m.end), []).append((m, local))
+    out = []
+    for ms in by_span.values():
+        if len({m.entry.canonical for m, _ in ms}) > 1:
+            ms = [(m, local) for m, local in ms if local]
+        if ms and len({m.entry.canonical for m, _ in ms}) == 1:
+            out.append(ms[0][0])
+    return out
 
 
 _DIVISION_SUFFIXES = ("自治县", "自治州", "自治旗", "地区", "林区", "市", "县", "区", "旗", "盟")

@@ -229,3 +229,16 @@ def test_zhou_read_as_state_is_a_prefecture() -> None:
     assert doc.clean_text == (
         "Li Ming, Secretary of the Prefectural Party Committee, visited Dali Prefecture. The State Council approved.")
     assert clean("The State Government of California met.").corrections == []
+
+
+def test_a_number_glued_to_the_next_word_is_spaced_but_not_ordinals_units_or_codes() -> None:
+    doc = TranslationCleanup(rules=("spacing",))(Doc(
+        "A total of 486deputies attended within 5working days; the A380neo landed at 3pm on the 5th "
+        "using 10kwh.", lang="en"))
+    assert doc.clean_text == ("A total of 486 deputies attended within 5 working days; the A380neo landed at "
+                              "3pm on the 5th using 10kwh.")
+
+
+def test_a_banner_read_as_flag() -> None:
+    doc = TranslationCleanup(rules=("places",))(Doc("Aohan Flag hosted the fair; a red flag flew.", lang="en"))
+    assert doc.clean_text == "Aohan Banner hosted the fair; a red flag flew."

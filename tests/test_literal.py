@@ -107,3 +107,32 @@ def test_a_body_is_literal_only_where_a_word_is_split() -> None:
 
 def test_prefecture_names_ending_in_zhou_are_known() -> None:
     assert [f[:2] for f in literal_fixes("Officials of Wide State City met.")] == [("Wide State", "Guangzhou")]
+
+
+def test_a_character_read_as_the_province_it_is_short_for() -> None:
+    # 川 is short for Sichuan: inside a place name that is a literal reading (永川 Yongchuan) ...
+    assert [f[:2] for f in literal_fixes("Officials of Forever Sichuan District met.")] == [
+        ("Forever Sichuan", "Yongchuan")]
+    # ... and inside a company name that reaches a company word (冀 Hebei + 东 east: 冀东水泥), also
+    # after the place that prefixes the legal name.
+    assert [f[:2] for f in literal_fixes("Tangshan Hebei East Cement Co., Ltd. signed.")] == [
+        ("Hebei East Cement", "Jidong Cement")]
+    assert literal_fixes("Hebei East Cement signed.") == []
+    # Two companies read alike (华 and 中 are both short for China: 华天科技, 中天科技) are neither.
+    assert literal_fixes("Tianshui China Sky Technology Co., Ltd. signed.") == []
+    # Without a company word, "Beijing East" is not read as 京东方 (BOE).
+    assert literal_fixes("Beijing East and other platforms opened centres.") == []
+
+
+def test_a_bare_county_name_ending_in_a_level_character() -> None:
+    # 社旗 (Sheqi County) ends in 旗 but is not a banner's full name.
+    assert [f[:2] for f in literal_fixes("He is Secretary of the Society Flag County Party Committee.")] == [
+        ("Society Flag", "Sheqi")]
+
+
+def test_the_documents_region_settles_a_reading_shared_by_several_places() -> None:
+    # "River Mouth" reads as 河口 (Shandong, Yunnan), 海口 and 江口: the document about Dongying
+    # settles it; a document about nowhere in particular does not.
+    text = "Leaders of Dongying visited Lijin County and River Mouth District."
+    assert [f[:2] for f in literal_fixes(text)] == [("River Mouth", "Hekou")]
+    assert literal_fixes("Leaders visited River Mouth District.") == []

@@ -118,9 +118,15 @@ def test_literal_alias_and_misread_surnames() -> None:
     # A literal word at a sentence start is the word, and the source can veto.
     assert _fixes("Solution Hongmei was adopted.") == []
     assert _fixes("They met Solution Hongmei.", "他们会见了王红梅。") == []
-    # 单 written "Dan" is repaired from the source; Lu / Lyu are one spelling of 吕.
+    # 单 written "Dan" is repaired from the source, and without one (no surname in use is spelled
+    # Dan: 但 is "but"); 折 written "Zhe" is found in the source as a surname; Lu / Lyu are one
+    # spelling of 吕.
     assert _fixes("Deputy Mayor Dan Lixin spoke.", "副市长单立新发言。") == [
         ("Dan Lixin", "Shan Lixin", "name.surname", 0.9)
+    ]
+    assert _fixes("Deputy Mayor Dan Lixin spoke.") == [("Dan Lixin", "Shan Lixin", "name.surname", 0.7)]
+    assert _fixes("Director Zhe Zhigang reported.", "局长折志刚通报了情况。") == [
+        ("Zhe Zhigang", "She Zhigang", "name.surname", 0.9)
     ]
     assert _fixes("Deputy Mayor Lu Ling spoke.", "副市长吕玲发言。") == []
 
