@@ -18,16 +18,20 @@ import bisect
 import re
 from functools import lru_cache
 
-from .artifacts import ARTIFACT_RULES, find_artifacts
+from .artifacts import ARTIFACT_RULES, FUNCTION_WORDS, find_artifacts
 from .doc import Doc
 from .errors import ConfigError
-from .literal import LEVEL_WORDS, literal_index
+from .literal import LEVEL_WORDS, _provinces_of_bases, document_provinces, literal_index, place_exonyms
 from .glossary import ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
 from .registry import Stage, register_stage
 from .resources import read_tsv
 from .romanize import split_pinyin
 
 RULE_FAMILIES = ("glossary", "literal", "names", "places", "artifacts")
+# Off by default: Xinhua's spellings of minority-region places (Naqu → Nagqu). WMT21's human
+# references themselves write Naqu, and its raters flag such pinyin in 4 of 27 rated outputs
+# (docs/results_cleanup.md).
+OPTIONAL_FAMILIES = ("exonyms",)
 CONTEXT_WINDOW = 8  # words either side of an ambiguous variant searched for a context word
 
 # Confidence of a glossary repair by evidence: (source given, zh found in source, ambiguous variant).
@@ -126,13 +130,18 @@ def inflect_like(replacement: str, surface: str, pattern: str, entry_type: str =
     return replacement
 
 
-def match_case(replacement: str, surface: str, at_sentence_start: bool) -> str:
+_CAPITAL_BEFORE = re.compile(r"(?:[A-Z][A-Za-z]+|\bthe|\bof)[ \t]+$")
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+
+
+def match_case(replacement: str, surface: str, at_sentence_start: bool, in_name: bool = False) -> str:
     """Capitalize a lowercase replacement at a sentence start, title-case it where the garble was
-    written in title case (a heading, or a title before a name: "Deputy Market Long Zheng")."""
+    written in title case (a heading, a title before a name: "Deputy Market Long Zheng", or a word
+    inside a name: "Municipal Wenlv Bureau" → "Municipal Culture and Tourism Bureau")."""
     if not replacement[:1].islower():
         return replacement
     words = _WORD.findall(surface)
-    if len(words) >= 2 and all(w[:1].isupper() for w in words if w.lower() not in _SMALL_WORDS):
+    if (len(words) >= 2 or in_name) and all(w[:1].isupper() for w in words if w.lower() not in _SMALL_WORDS):
         return " ".join(
             w if (i and w.lower() in _SMALL_WORDS) else w[:1].upper() + w[1:]
             for i, w in enumerate(replacement.split(" "))
@@ -301,13 +310,85 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     return out
 
 
+# Capitalized words that may stand next to a place name without making it part of another name.
+_PLACE_NEIGHBOURS = frozenset("Airport Station Port Railway Town Township Village Prefecture Prefectural "
+                              "Municipal County District City Banner League River Lake Mountains Mount Peak "
+                              "Desert Grassland Basin Plateau Autonomous Region Monastery Temple".split())
+
+
+@lru_cache(maxsize=1)
+def _exonyms() -> tuple[dict[str, tuple[str, str, tuple[str, ...]]], re.Pattern[str]]:
+    """Pinyin as MT writes it → (standard English, Chinese name, its provinces), and a pattern of the
+    pinyin words."""
+    table = {pinyin: (english, zh) for zh, pinyin, english, _kind in place_exonyms()}
+    bases = _provinces_of_bases()
+    table = {pinyin: (english, zh, bases.get(_zh_base(zh), ())) for pinyin, (english, zh) in table.items()}
+    return table, re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
+
+
+def exonym_corrections(text: str, source: str | None = None) -> list[tuple[int, int, str, str, float]]:
+    """ "Hulunbeier" → "Hulunbuir", "Keshiketeng Banner" → "Hexigten Banner": places of Tibet,
+    Xinjiang or Inner Mongolia written in pinyin where English uses another name
+    (models/en_place_exonyms.tsv), one edit per run of such names ("Linzhi Milin Airport"). Not
+    inside another name: the capitalized words around the run must be level words or places
+    ("Wang Linzhi" is a person); a run of one or two syllables needs such a word after it ("Linzhi
+    City"; "Ali" and "Lang Lang" are Alibaba and a pianist). With a source, the Chinese names must
+    be there."""
+    table, pattern = _exonyms()
+    runs: list[list[re.Match[str]]] = []
+    for m in pattern.finditer(text):
+        if runs and text[runs[-1][-1].end() : m.start()] == " ":
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    out = []
+    for run in runs:
+        start, end = run[0].start(), run[-1].end()
+        lo = max(0, start - 30)
+        before = re.search(r"([A-Z][A-Za-z]+)[ \t]+$", text[lo:start])
+        after = re.match(r"[ \t]+([A-Z][A-Za-z]+)", text[end : end + 30])
+        if before and before.group(1) not in _PLACE_NEIGHBOURS and not (
+                before.group(1).lower() in FUNCTION_WORDS and _sentence_start(text, lo + before.start())):
+            continue  # "In Linzhi" starts a sentence
+        neighbour_after = bool(after) and after.group(1) in _PLACE_NEIGHBOURS  # type: ignore[union-attr]
+        if after and not neighbour_after:
+            continue
+        names = [table[m.group()] for m in run]
+        syllables = sum(len(split_pinyin(m.group().lower()) or ()) for m in run)
+        words = frozenset(m.group() for m in run)
+        if len(words) < len(run):
+            continue  # "Lang Lang" is a pianist
+        if syllables < 3 and not neighbour_after and not any(
+                set(ps) & document_provinces(text, words) for *_, ps in names):
+            continue  # in a document about Xizang, "Linzhi" alone is the city
+        if source is not None and any(_zh_base(zh) not in source for _, zh, _ in names):
+            continue
+        out.append((start, end, " ".join(english for english, *_ in names), "place.exonym",
+                    0.9 if source else 0.75))
+    return out
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    return i == 0 or bool(re.search(r"[.!?:\n]\s*$", text[max(0, i - 3) : i]))
+
+
+_ZH_LEVEL = re.compile(r"(?:(?:藏族|蒙古族|哈萨克|柯尔克孜|回族|锡伯|塔吉克|土族|撒拉族)?自治(?:州|县|旗)|特别行政区|自治区|地区|市|县|旗|盟|区|河|湖|江|盆地|高原|沙地|草原|山脉|山|峰|寺)$")
+
+
+def _zh_base(zh: str) -> str:
+    """林芝市 → 林芝, 塔里木河 → 塔里木: the part a source writes however the level is said."""
+    base = _ZH_LEVEL.sub("", zh)
+    return base if len(base) >= 2 else zh
+
+
 @register_stage("cleanup")
 class TranslationCleanup(Stage):
     """Corrects English MT: glossary terms, romanized names, artifacts; each change audited.
 
     `glossary`: extra glossary TSV files (same format as `models/glossary.tsv`), added to / overriding
     the bundled entries. `min_confidence`: corrections below it are dropped. `rules`: the rule families
-    to run: "glossary", "literal" (renderings predicted from CC-CEDICT, `pipeline.literal`), "names" (romanized person names), "places" (split place names, 州 read as "State"), "artifacts",
+    to run: "glossary", "literal" (renderings predicted from CC-CEDICT, `pipeline.literal`), "names" (romanized person names), "places" (split place names, 州 read as "State", 旗 as "Flag"), "artifacts", "exonyms" (not by
+    default: Xinhua's names for places of Tibet, Xinjiang, Inner Mongolia written in pinyin),
     or single artifact rules ("stray_capital", "doubled_word", "doubled_name", "spacing").
     `names_zh_stage`: let the name repair ask the Chinese entity stage which source spans are persons
     (more source names confirmed, but it runs that stage on every source text).
@@ -324,7 +405,7 @@ class TranslationCleanup(Stage):
         rules: tuple[str, ...] = RULE_FAMILIES,
         names_zh_stage: bool = True,
     ) -> None:
-        known = set(RULE_FAMILIES) | set(ARTIFACT_RULES)
+        known = set(RULE_FAMILIES) | set(OPTIONAL_FAMILIES) | set(ARTIFACT_RULES)
         unknown = [r for r in rules if r not in known]
         if unknown:
             raise ConfigError(
@@ -388,7 +469,9 @@ class TranslationCleanup(Stage):
                 replacement = _keep_group_suffix(replacement, surface, text.startswith(".", end))
             start, end = _absorb_echo(text, start, end, replacement)
             replacement = match_case(
-                replacement, text[start:end], bool(_SENTENCE_START.search(text, max(0, start - 8), start))
+                replacement, text[start:end], bool(_SENTENCE_START.search(text, max(0, start - 8), start)),
+                in_name=bool(_CAPITAL_BEFORE.search(text, max(0, start - 30), start)
+                             and _CAPITAL_AFTER.match(text, end)),
             )
             family = "literal" if m.variant.literal else "glossary"  # type: ignore[union-attr]
             out.append((start, end, replacement, f"{family}:{m.entry.zh}", conf))
@@ -425,6 +508,8 @@ class TranslationCleanup(Stage):
             candidates += name_corrections(doc, use_zh_stage=self.names_zh_stage)
         if "places" in self.rules:
             candidates += split_place_corrections(doc.norm_text) + prefecture_corrections(doc.norm_text)
+        if "exonyms" in self.rules:
+            candidates += exonym_corrections(doc.norm_text, normalize_source(doc.source_text) if doc.source_text else None)
         if self.artifact_rules:
             candidates += find_artifacts(doc.norm_text, self.artifact_rules)
         for start, end, replacement, rule, confidence in candidates:

@@ -24,7 +24,7 @@ from typing import Iterable
 
 from .align import align_name, align_romanized, compose_zh, present_form
 from .glossary import ABBREVIATED_COMPANY_WORDS, normalize_source, stem
-from .literal import LEVEL_WORDS, literal_index
+from .literal import LEVEL_WORDS, literal_index, place_exonyms
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
 from .names_en import RomanizedName, canonical_name, english_surnames, find_names, surname_forms
@@ -324,13 +324,22 @@ def org_lexicon() -> OrgLexicon:
     return OrgLexicon(enterprise, enterprise_legal, organization, place, not_name, not_first)
 
 
+_LEVEL_KINDS = frozenset({"County", "City", "Banner", "District", "Autonomous County", "Autonomous Banner"})
+
+
 @lru_cache(maxsize=1)
 def place_gazetteer() -> dict[str, tuple[tuple[str, ...], str]]:
     """English place name → (Chinese forms, highest level) from models/en_places.tsv."""
     order = {"province": 0, "prefecture": 1, "county": 2}
     out: dict[str, tuple[tuple[str, ...], str]] = {}
-    for row in _rows(PLACES_FILE, 3):
-        en, zh, level = row[0], row[1], row[2]
+    rows = [(row[0], row[1], row[2]) for row in _rows(PLACES_FILE, 3)]
+    # Names English does not write in pinyin (林芝 Nyingchi), with their kind word (Hexigten Banner).
+    for zh, _pinyin, english, kind in place_exonyms():
+        level = "prefecture" if zh.endswith(("市", "地区", "盟", "州")) else "county" if kind in _LEVEL_KINDS else "feature"
+        rows.append((english, zh, level))
+        if kind != "-":
+            rows.append((f"Mount {english}" if kind == "Mount" else f"{english} {kind}", zh, level))
+    for en, zh, level in rows:
         prev = out.get(en)
         if prev is None:
             out[en] = ((zh,), level)
@@ -625,7 +634,10 @@ def find_glossary(text: str, glossary, source_text: str | None = None) -> list[C
 
 
 _MODEL_PERSON_STOP = frozenset("Railway Film Films Daily Cause Group Company Bank Road Street River "
-                               "Zone Park Center Centre Hospital University".split())
+                               "Zone Park Center Centre Hospital University Battery Energy Technology "
+                               "Steel Motors Auto Chemical Mining Power Port Airport Lake Mountain "
+                               "Reservoir Station Institute Academy School College Town Township "
+                               "Village".split()) | LEVEL_WORDS
 _FOREIGN_DIVISIONS = frozenset("Krai Oblast Okrug Prefecture Province Region Oblys Aimag Governorate".split())
 _SPACY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organization"}
 
@@ -921,13 +933,24 @@ def _add_surname_mentions(doc: Doc) -> None:
             persons.setdefault(e.canonical.split(" ", 1)[0].lower(), set()).add((e.canonical, e.zh))
     taken = sorted((e.start, e.end) for e in doc.entities)
     starts = [a for a, _ in taken]
+    bodies = {e.start: e.end for e in doc.entities if e.type == "government"}
     for t in [e for e in doc.entities if e.type == "title"]:
-        m = _NEXT_WORD.match(doc.text, t.end)
+        # The word after the title, or after its body ("Chairwoman of the Municipal CPPCC Wulan").
+        of = _OF_LINK.match(doc.text, t.end)
+        m = _NEXT_WORD.match(doc.text, bodies[of.end()] if of and of.end() in bodies else t.end)
         if m is None:
             continue
         word = m.group(1)
         i = bisect.bisect_left(starts, m.start(1))
         if i < len(taken) and taken[i][0] < m.end(1) or i and taken[i - 1][1] > m.start(1):
+            # "Chairwoman of the Municipal CPPCC Wulan attended": a county's name right after a title
+            # is a Mongolian name (乌兰), not the county ("the Mayor Zhangjiakou office" is the city).
+            place = [e for e in doc.entities if (e.start, e.end) == m.span(1) and e.type == "place"
+                     and e.source == "gazetteer" and place_gazetteer().get(word, ((), ""))[1] == "county"]
+            if not place or len(split_pinyin(word.lower()) or ()) < 2:
+                continue
+            doc.entities.remove(place[0])
+            doc.add_entity("person", m.start(1), m.end(1), canonical=word, source="rule", score=0.6)
             continue
         form = surname_forms().get(word)
         surname = form[2] if form else word.lower()
@@ -936,8 +959,9 @@ def _add_surname_mentions(doc: Doc) -> None:
             canonical, zh = next(iter(known))
             doc.add_entity("person", m.start(1), m.end(1), canonical=canonical, zh=zh, source="rule", score=0.7)
         elif not known and surname not in english_surnames() and word not in place_gazetteer() \
-                and len(split_pinyin(surname) or ()) >= 3:
-            # "Vice Mayor Chaolumen": a Mongolian or Tibetan name is one word of several syllables.
+                and len(split_pinyin(surname) or ()) >= 2:
+            # "Vice Mayor Chaolumen", "Mayor Wangdui": a Mongolian or Tibetan name is one word of
+            # several syllables.
             doc.add_entity("person", m.start(1), m.end(1), canonical=word, source="rule", score=0.6)
 
 

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pypinyin import Style, pinyin
 
 from .cedict import entries
+from .errors import ResourceError
 from .glossary import Glossary, GlossaryEntry, GlossaryMatch, Variant, gap_kind, stem
 from .names_en import english_surnames
 from .resources import read_tsv
@@ -45,6 +46,7 @@ LEVEL_WORDS = frozenset(
     {"District", "County", "City", "Banner", "Prefecture", "League", "Autonomous", "Districts", "Counties",
      "Municipal", "Prefectural"}
 )
+EXONYMS_FILE = "en_place_exonyms.tsv"
 LITERAL_TYPES = ("enterprise", "organization", "term", "body", "title")
 
 _WORD = re.compile(r"[^\W_]+")
@@ -279,23 +281,15 @@ class LiteralIndex:
         places: dict[str, str] = {}
         full_names = {row[0] for row in read_tsv("zh_places.tsv") if len(row) > 1 and not row[1].endswith("-short")}
         provinces = _provinces_of_bases()
-        # Prefectures and provinces named in a document → the provinces it is about.
-        self._region: dict[str, set[str]] = {}
         for row in read_tsv("en_places.tsv"):
             english, zh, level = row[0], row[1], row[2] if len(row) > 2 else ""
             # The bare name (崇礼 → Chongli, 社旗 → Sheqi, but not 敖汉旗); the level word stays in the text.
             if level in ("county", "prefecture") and len(zh) >= 2 and english.split()[-1] not in LEVEL_WORDS \
                     and zh not in full_names:
                 places.setdefault(zh, english)
-                if level == "prefecture" and " " not in english:
-                    self._region.setdefault(english, set()).update(provinces.get(zh, ()))
         for zh, english in places.items():
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
             targets.append(_Target(zh, entry, True, 1, provinces.get(zh, ())))
-        for t in targets:
-            for p in t.provinces:
-                self._region.setdefault(p, set()).add(p)
-        self._region_re = re.compile(r"\b(" + "|".join(sorted(self._region, key=len, reverse=True)) + r")\b")
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
         self._last: tuple[str, list[GlossaryMatch]] | None = None
@@ -333,7 +327,7 @@ class LiteralIndex:
             run_end[k] = end
             if k and gap_kind(text, spans[k - 1][1], spans[k][0]) != " ":
                 end = k
-        named_provinces = {p for name in set(self._region_re.findall(text)) for p in self._region[name]}
+        named_provinces = document_provinces(text)
         out: list[GlossaryMatch] = []
         for j in range(len(spans)):
             indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
@@ -428,6 +422,38 @@ def _provinces_of_bases() -> dict[str, tuple[str, ...]]:
             if code[:2] in by_code:
                 out.setdefault(base, set()).add(by_code[code[:2]])
     return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[dict[str, frozenset[str]], re.Pattern[str]]:
+    """English names of provinces and prefectures → the provinces they are in, and their pattern."""
+    provinces = _provinces_of_bases()
+    region: dict[str, set[str]] = {p: {p} for ps in provinces.values() for p in ps}
+    region.update({"Tibet": {"Xizang"}, "Macao": {"Macau"}})
+    for row in read_tsv("en_places.tsv"):
+        if len(row) > 2 and row[2] == "prefecture" and " " not in row[0] and row[1] in provinces:
+            region.setdefault(row[0], set()).update(provinces[row[1]])
+    return ({k: frozenset(v) for k, v in region.items()},
+            re.compile(r"\b(" + "|".join(sorted(region, key=len, reverse=True)) + r")\b"))
+
+
+def document_provinces(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
+    """The provinces a document is about: those it names, and those of the prefectures it names
+    (but the names in `exclude`, whose own province is in question)."""
+    region, pattern = _regions()
+    return {p for name in set(pattern.findall(text)) - exclude for p in region[name]}
+
+
+@lru_cache(maxsize=1)
+def place_exonyms() -> tuple[tuple[str, str, str, str], ...]:
+    """(Chinese name, pinyin as MT writes it, standard English, kind word or "-") of the places English
+    does not write in pinyin (林芝 Nyingchi, 克什克腾旗 Hexigten Banner), from models/en_place_exonyms.tsv."""
+    rows = read_tsv(EXONYMS_FILE)
+    bad = [r for r in rows if len(r) < 4]
+    if bad:
+        raise ResourceError(f"models/{EXONYMS_FILE}: row {bad[0]!r} has fewer than 4 tab-separated columns; "
+                            "see the header of the file for its format")
+    return tuple((r[0], r[1], r[2], r[3]) for r in rows)
 
 
 @lru_cache(maxsize=16)

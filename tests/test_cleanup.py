@@ -242,3 +242,18 @@ def test_a_number_glued_to_the_next_word_is_spaced_but_not_ordinals_units_or_cod
 def test_a_banner_read_as_flag() -> None:
     doc = TranslationCleanup(rules=("places",))(Doc("Aohan Flag hosted the fair; a red flag flew.", lang="en"))
     assert doc.clean_text == "Aohan Banner hosted the fair; a red flag flew."
+
+
+def test_exonyms_of_minority_region_places_are_opt_in() -> None:
+    text = "Leaders of Hulunbeier visited Keshiketeng Banner, Linzhi Milin Airport and Wang Linzhi."
+    assert TranslationCleanup()(Doc(text, lang="en")).clean_text == text
+    fixed = TranslationCleanup(rules=("exonyms",))(Doc(text, lang="en")).clean_text
+    assert fixed == "Leaders of Hulunbuir visited Hexigten Banner, Nyingchi Mainling Airport and Wang Linzhi."
+    # A name of two syllables alone needs its region named; "Lang Lang" and "Ali" are not 朗县 and 阿里.
+    assert TranslationCleanup(rules=("exonyms",))(Doc("Lang Lang played; Ali said so.", lang="en")).corrections == []
+
+
+def test_a_set_phrase_inside_a_name_takes_its_capitals() -> None:
+    doc = TranslationCleanup()(Doc("Director Wang of the Municipal Wenlv Bureau promoted wenlv integration.", lang="en"))
+    assert doc.clean_text == ("Director Wang of the Municipal Culture and Tourism Bureau promoted culture and "
+                              "tourism integration.")

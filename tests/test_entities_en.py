@@ -280,8 +280,17 @@ def test_a_place_of_several_words_stays_inside_a_committee_title() -> None:
 
 
 def test_a_one_word_name_of_several_syllables_after_a_title() -> None:
-    doc = _run("Vice Mayor Chaolumen attended. The Mayor Zhangjiakou office and Director Xiaoming were not named.")
-    assert [e.text for e in doc.entities if e.type == "person"] == ["Chaolumen"]
+    doc = _run("Vice Mayor Chaolumen and Mayor Wangdui attended. The Mayor Zhangjiakou office and Director Li "
+               "were not named.")
+    assert [e.text for e in doc.entities if e.type == "person"] == ["Chaolumen", "Wangdui"]
+    # After a title and its body too; a gazetteer place there (乌兰县) is a Mongolian name.
+    doc = _run("Chairwoman of the Municipal CPPCC Wulan attended.")
+    assert ("person", "Wulan") in _spans(doc) and ("place", "Wulan") not in _spans(doc)
+
+
+def test_places_english_does_not_write_in_pinyin_are_places() -> None:
+    doc = _run("Officials of Nyingchi and Hexigten Banner met.")
+    assert ("place", "Nyingchi") in _spans(doc) and ("place", "Hexigten Banner") in _spans(doc)
 
 
 def test_a_foreign_division_is_a_place_whatever_the_parser_says() -> None:

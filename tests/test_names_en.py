@@ -169,3 +169,8 @@ def test_a_listed_misreading_alone_follows_the_repaired_full_name() -> None:
 def test_a_three_syllable_given_name_after_half_a_compound_surname() -> None:
     assert _fixes("President Ou Yangminghui spoke.") == [("Ou Yangminghui", "Ouyang Minghui", "name.surname", 0.75)]
     assert _fixes("Director Ou Yangming and Si Mayi spoke.") == []  # two syllables: may be 欧扬明
+
+
+def test_an_ethnic_name_after_a_literal_surname_is_not_a_given_name() -> None:
+    # 围场满族蒙古族自治县 read "Surrounding Field Manchu and Mongolian Autonomous County": no Tian Manchu.
+    assert _fixes("He went to Surrounding Field Manchu and Mongolian Autonomous County.") == []
