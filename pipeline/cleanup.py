@@ -49,6 +49,8 @@ _SMALL_WORDS = frozenset("of and the for in on to a an with at by from or".split
 _ADJECTIVE_ENDINGS = ("ing", "ed", "al", "ive", "ous", "ic", "ful", "ary", "ble", "less")
 # Mass and abstract nouns take no plural ("e-commerce", "production", "security").
 _MASS_NOUN_ENDINGS = ("tion", "sion", "ment", "ism", "ity", "ance", "ence", "ics", "erce", "ure", "ship", "ness")
+_MASS_NOUNS = frozenset("work safety security equipment information machinery research software infrastructure "
+                        "governance progress welfare housing training funding tourism".split())
 
 
 def _pluralize(word: str) -> str:
@@ -121,7 +123,7 @@ def inflect_like(replacement: str, surface: str, pattern: str, entry_type: str =
     word = replacement[a:b]
     if last == "plural":
         if entry_type not in ("term", "title") or not word.isalpha() or word.endswith("s") or (
-            word.lower().endswith(_ADJECTIVE_ENDINGS + _MASS_NOUN_ENDINGS)
+            word.lower().endswith(_ADJECTIVE_ENDINGS + _MASS_NOUN_ENDINGS) or word.lower() in _MASS_NOUNS
         ):
             return replacement
         return replacement[:a] + _pluralize(word) + replacement[b:]

@@ -257,3 +257,11 @@ def test_a_set_phrase_inside_a_name_takes_its_capitals() -> None:
     doc = TranslationCleanup()(Doc("Director Wang of the Municipal Wenlv Bureau promoted wenlv integration.", lang="en"))
     assert doc.clean_text == ("Director Wang of the Municipal Culture and Tourism Bureau promoted culture and "
                               "tourism integration.")
+
+
+def test_mass_nouns_take_no_plural_and_cv_phrases_need_their_context() -> None:
+    assert inflect_like("hot work", "moving fire operations", "moving fire operation") == "hot work"
+    cv = "Wang Li, born in May 1975, participated in work in July 1996 and joined the CPC in 1998."
+    assert TranslationCleanup()(Doc(cv, lang="en")).clean_text == cv.replace("participated in work", "started working")
+    plain = "Volunteers participated in work on the bridge."
+    assert TranslationCleanup()(Doc(plain, lang="en")).clean_text == plain
