@@ -56,7 +56,7 @@ _THEN_ELECTED = re.compile(
 _CAREER = re.compile(r"(?:\b(?:He|She|he|she)\s+(?:(?:has|had|successively|previously|once|also)\s+){0,2}"
                      r"(?:served|worked|held\s+posts?)\s+(?:successively\s+)?as"
                      # a cadre profile: "X, male, …, currently serves as A, and is proposed to serve as B"
-                     r"|\bcurrently\s+serves?\s+as|\bis\s+proposed\s+to\s+(?:serve\s+as|be\s+(?:appointed|"
+                     r"|\bcurrently(?:\s+serves?\s+as)?|\bis\s+proposed\s+to\s+(?:serve\s+as|be\s+(?:appointed|"
                      r"nominated)(?:\s+as)?))\s+(?:the\s+)?$")
 _QUALIFIERS = ("government", "organization", "enterprise", "place")
 _OF_THE = re.compile(r"\s+of\s+the\s+", re.I)

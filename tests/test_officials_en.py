@@ -112,6 +112,13 @@ def test_company_of_a_title_is_the_organization_but_not_across_a_sentence_end() 
       ("Director", "title", 1), ("Tongren Municipal Bureau of Investment Promotion", "government"),
       ("Lou Jianping", "person"), ("Mayor", "title"), ("Yiwu", "place")),
      {"Chou Xiaomei": ["Deputy Director", "Director"], "Lou Jianping": ["Mayor"]}),
+    # "is currently" without "serves as"
+    ("Ge Lin, male, born in 1980. He is currently Deputy Secretary of the Hailin Municipal Party Committee "
+     "and Mayor, and is proposed to be appointed Secretary of the Ning'an Municipal Party Committee.",
+     (("Ge Lin", "person"), ("Deputy Secretary of the Hailin Municipal Party Committee", "title"),
+      ("Mayor", "title"), ("Secretary of the Ning'an Municipal Party Committee", "title")),
+     {"Ge Lin": ["Deputy Secretary of the Hailin Municipal Party Committee", "Mayor",
+                 "Secretary of the Ning'an Municipal Party Committee"]}),
     # a title's complement that no entity covers, before the name
     ("Deputy Minister of Economic Development Li Ming and General Director of RZD Logistics Wang Hai signed.",
      (("Deputy Minister", "title"), ("Li Ming", "person"), ("General Director", "title"), ("Wang Hai", "person")),
