@@ -71,6 +71,10 @@ _SENTENCE_END = re.compile(r"[.!?]")
 # code that starts with a letter ("A380neo") is not a number.
 _SPLIT_THOUSANDS = re.compile(r"(?<![\d,.])(\d{2,3}(?:,\d{3})*), (\d{3})(?![\d,])")
 _NUMBER_WORD = re.compile(r"\b(\d(?:[\d,.]*\d)?)([a-z]{3,})\b")
+# "23.5 %", "( 5 working days )": spaces MT leaves before a percent sign and inside brackets.
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \t]+(?=%)")
+# Both sides padded: one side alone ("13:00 )") is too often a reference's own typo to be worth it.
+_SPACE_INSIDE_BRACKETS = re.compile(r"\(([ \t]+)[A-Za-z0-9][^()\n]{0,80}?[A-Za-z0-9%]([ \t]+)\)")
 _GLUED_UNITS = frozenset("kwh mwh gwh twh mph kph khz mhz ghz sqm mln bps kbps mbps gbps fps dpi ppm ppb".split())
 
 
@@ -189,6 +193,10 @@ def spacing(text: str) -> list[ArtifactFix]:
     for m in _SPLIT_THOUSANDS.finditer(text):
         if int(m.group(1).replace(",", "")) > 31:  # "July 25, 135 cases" is a date and a count
             out.append((m.end(1), m.start(2), ",", "artifact.spacing", 0.8))
+    for m in _SPACE_BEFORE_PERCENT.finditer(text):
+        out.append((m.start(), m.end(), "", "artifact.spacing", 0.85))
+    for m in _SPACE_INSIDE_BRACKETS.finditer(text):
+        out.append((m.start(1), m.end(2), text[m.end(1) : m.start(2)], "artifact.spacing", 0.85))
     for m in _NUMBER_WORD.finditer(text):
         if m.group(2) not in _GLUED_UNITS:
             out.append((m.start(), m.end(), f"{m.group(1)} {m.group(2)}", "artifact.spacing", 0.85))

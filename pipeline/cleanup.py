@@ -18,10 +18,13 @@ import bisect
 import re
 from functools import lru_cache
 
+from pypinyin import Style, pinyin
+
 from .artifacts import ARTIFACT_RULES, FUNCTION_WORDS, find_artifacts
 from .doc import Doc
 from .errors import ConfigError
-from .literal import LEVEL_WORDS, _provinces_of_bases, document_provinces, literal_index, place_exonyms
+from .literal import (DIVISION_SUFFIXES, LEVEL_WORDS, document_provinces, literal_index, place_exonyms,
+                      provinces_of_bases)
 from .glossary import ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
 from .registry import Stage, register_stage
 from .resources import read_tsv
@@ -291,24 +294,90 @@ def _misread_level(suffix: str, misreading: str) -> re.Pattern[str]:
     in `suffix` (自治州: Dali, Yanbian, Enshi; 旗: Aohan, Ejin)."""
     names = {row[0] for row in read_tsv("en_places.tsv")
              if len(row) > 2 and row[1].endswith(suffix) and " " not in row[0]}
-    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-                      + rf")(?:\s+Autonomous)?\s+({misreading})\b")
+    # The peoples' names may come between, with an old-style "Nationality": "Chuxiong Yi Nationality
+    # Autonomous State" (group 2 starts at "Nationality" when it is there).
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+                      + r")(?:(?:\s+(?:and\s+)?(?!Nationalit)[A-Z][a-z]+){0,3}?(?:\s+(Nationalit(?:y|ies)\s+))?"
+                      + rf"\s*Autonomous)?\s+({misreading})\b")
 
 
 _STATE_BODY = re.compile(
     r"\b(State)\s+(?=(?:CPC\s+|Party\s+)?Committee\b|(?:People's\s+)?Government\b|People's\s+Congress\b|CPPCC\b)"
 )
+_STATE_COMMITTEE = re.compile(r"\bState\s+Committee\b")
 
 
 def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     """A level word MT read as a common noun. 州 as "State": "Dali State" → "Dali Prefecture" for an
     autonomous prefecture; in a document that names one, "State Party Committee" / "State
     Government" are the prefecture's. 旗 as "Flag": "Aohan Flag" → "Aohan Banner"."""
-    out = [(m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
+    out = [(m.start(1), m.end(2), "Autonomous Prefecture", "place.prefecture", 0.8) if m.group(1)
+           else (m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
            for m in _misread_level("自治州", "State").finditer(text)]
     if out:
-        out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)]
+        # 州委 is the prefecture's Party committee: "State Committee" → "Prefectural Party Committee".
+        out += [(m.start(), m.end(), "Prefectural Party Committee", "place.prefecture", 0.7)
+                for m in _STATE_COMMITTEE.finditer(text)]
+        out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)
+                if not _STATE_COMMITTEE.match(text, m.start(1))]
     out += [(m.start(2), m.end(2), "Banner", "place.banner", 0.8) for m in _misread_level("旗", "Flag").finditer(text)]
+    return out
+
+
+# Characters of place names that MT reads the everyday way where the name reads another (长治
+# Changzhi, not Zhangzhi; 涡阳 Guoyang; 牟定 Mouding; 六安 Lu'an; 蚌埠 Bengbu).
+_POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌番铅单莘冠重厦丽蔚洞行会栎枞歙亳阆圩召沈解尉")
+
+
+@lru_cache(maxsize=1)
+def _misread_places() -> dict[str, tuple[str, str]]:
+    """Folded spelling of a place name with another reading of one of its characters → (official
+    English, Chinese): 长治 "Zhangzhi" → Changzhi, 涡阳 "Woyang" → Guoyang, 六安 "Liuan" → Lu'an. Only
+    spellings that no other place has and that are not the official one."""
+    official: dict[str, set[str]] = {}
+    readings: dict[str, set[tuple[str, str]]] = {}
+    for row in read_tsv("en_places.tsv"):
+        if len(row) < 3 or row[2] not in ("county", "prefecture") or " " in row[0]:
+            continue
+        english, zh = row[0], row[1]
+        base = next((zh[: -len(x)] for x in DIVISION_SUFFIXES if zh.endswith(x) and len(zh) > len(x) + 1), zh)
+        folded = english.lower().replace("'", "")
+        official.setdefault(folded, set()).add(english)
+        if not 2 <= len(base) <= 4:
+            continue
+        combos: list[tuple[str, ...]] = [()]
+        for ch in pinyin(base, style=Style.NORMAL, heteronym=True):
+            combos = [c + (r,) for c in combos for r in ch[:4]]
+        right = [c for c in combos if "".join(c) == folded]
+        if not right:
+            continue  # not a pinyin name (Hohhot)
+        for c in combos:
+            # Another everyday reading of a polyphonic character (长 zhang, 涡 wo), the rest as written.
+            if c != right[0] and all(r == o or ch in _POLYPHONES for ch, r, o in zip(base, c, right[0])):
+                readings.setdefault("".join(c), set()).add((english, base))
+    return {c: next(iter(v)) for c, v in readings.items() if len(v) == 1 and c not in official}
+
+
+def misread_place_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
+    """ "Zhangzhi Municipal Party Committee" → Changzhi: a place name spelled with another reading of
+    a polyphonic character, before a level word or in a document about its province, and not inside
+    another name ("Zhang Zhi" and "Wang Zhangzhi" are people)."""
+    table = _misread_places()
+    out = []
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:'[a-z]+)?\b", text):
+        hit = table.get(m.group().lower().replace("'", ""))
+        if hit is None:
+            continue
+        english, zh = hit
+        after = re.match(r"[ \t]+([A-Z][A-Za-z]+)", text[m.end() : m.end() + 30])
+        before = re.search(r"([A-Z][A-Za-z]+)[ \t]+$", text[max(0, m.start() - 30) : m.start()])
+        if before and before.group(1) not in _PLACE_NEIGHBOURS and not (
+                before.group(1).lower() in FUNCTION_WORDS and _sentence_start(text, m.start() - len(before.group()))):
+            continue
+        if after and after.group(1) in LEVEL_WORDS | _PLACE_NEIGHBOURS:
+            out.append((m.start(), m.end(), english, "place.reading", 0.75))
+        elif after is None and set(provinces_of_bases().get(zh, ())) & document_provinces(text, frozenset({m.group()})):
+            out.append((m.start(), m.end(), english, "place.reading", 0.7))
     return out
 
 
@@ -323,7 +392,7 @@ def _exonyms() -> tuple[dict[str, tuple[str, str, tuple[str, ...]]], re.Pattern[
     """Pinyin as MT writes it → (standard English, Chinese name, its provinces), and a pattern of the
     pinyin words."""
     table = {pinyin: (english, zh) for zh, pinyin, english, _kind in place_exonyms()}
-    bases = _provinces_of_bases()
+    bases = provinces_of_bases()
     table = {pinyin: (english, zh, bases.get(_zh_base(zh), ())) for pinyin, (english, zh) in table.items()}
     return table, re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
 
@@ -510,6 +579,7 @@ class TranslationCleanup(Stage):
             candidates += name_corrections(doc, use_zh_stage=self.names_zh_stage)
         if "places" in self.rules:
             candidates += split_place_corrections(doc.norm_text) + prefecture_corrections(doc.norm_text)
+            candidates += misread_place_corrections(doc.norm_text)
         if "exonyms" in self.rules:
             candidates += exonym_corrections(doc.norm_text, normalize_source(doc.source_text) if doc.source_text else None)
         if self.artifact_rules:

@@ -280,7 +280,7 @@ class LiteralIndex:
                         for z in e.zh_forms if len(z) >= shortest]
         places: dict[str, str] = {}
         full_names = {row[0] for row in read_tsv("zh_places.tsv") if len(row) > 1 and not row[1].endswith("-short")}
-        provinces = _provinces_of_bases()
+        provinces = provinces_of_bases()
         for row in read_tsv("en_places.tsv"):
             english, zh, level = row[0], row[1], row[2] if len(row) > 2 else ""
             # The bare name (崇礼 → Chongli, 社旗 → Sheqi, but not 敖汉旗); the level word stays in the text.
@@ -399,10 +399,10 @@ def _unambiguous(matches: list[tuple[GlossaryMatch, bool]]) -> list[GlossaryMatc
     return out
 
 
-_DIVISION_SUFFIXES = ("自治县", "自治州", "自治旗", "地区", "林区", "市", "县", "区", "旗", "盟")
+DIVISION_SUFFIXES = ("自治县", "自治州", "自治旗", "地区", "林区", "市", "县", "区", "旗", "盟")
 
 
-def _provinces_of_bases() -> dict[str, tuple[str, ...]]:
+def provinces_of_bases() -> dict[str, tuple[str, ...]]:
     """Bare division name (海林) → English names of the provinces holding a division of that name
     (Heilongjiang), from the gazetteer's codes."""
     english = {row[1]: row[0] for row in read_tsv("en_places.tsv") if len(row) > 2 and row[2] == "province"
@@ -417,7 +417,7 @@ def _provinces_of_bases() -> dict[str, tuple[str, ...]]:
         if len(row) < 3 or row[1] == "province":
             continue
         name = row[0]
-        base = next((name[: -len(s)] for s in _DIVISION_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
+        base = next((name[: -len(s)] for s in DIVISION_SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
         for code in row[2].split(","):
             if code[:2] in by_code:
                 out.setdefault(base, set()).add(by_code[code[:2]])
@@ -427,7 +427,7 @@ def _provinces_of_bases() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _regions() -> tuple[dict[str, frozenset[str]], re.Pattern[str]]:
     """English names of provinces and prefectures → the provinces they are in, and their pattern."""
-    provinces = _provinces_of_bases()
+    provinces = provinces_of_bases()
     region: dict[str, set[str]] = {p: {p} for ps in provinces.values() for p in ps}
     region.update({"Tibet": {"Xizang"}, "Macao": {"Macau"}})
     for row in read_tsv("en_places.tsv"):

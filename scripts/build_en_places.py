@@ -69,8 +69,21 @@ def _resource(name: str) -> str:
     return (Path(spec.origin).parent / "resources" / name).read_text(encoding="utf-8")
 
 
+# How polyphonic characters are read in place names, where pypinyin's everyday reading is wrong (长治
+# is Changzhi, not Zhangzhi; 朝阳 Chaoyang; 漯河 Luohe): facts of official usage. Whole names whose
+# reading differs from these go in PLACE_NAMES (长子 Zhangzi).
+PLACE_READINGS = {"长": "chang", "都": "du", "朝": "chao", "棱": "ling", "佛": "fo", "什": "shi", "涡": "guo",
+                  "泊": "bo", "峙": "shi", "珲": "hun", "曾": "zeng", "筠": "jun", "荥": "ying", "圩": "xu",
+                  "覃": "qin", "峒": "tong", "伽": "jia", "漯": "luo"}
+PLACE_NAMES = {"长子": "zhang zi", "洪洞": "hong tong", "单": "shan", "蔚": "yu", "召陵": "shao ling",
+               "闵行": "min hang", "蚌山": "beng shan", "南召": "nan zhao"}
+
+
 def _pinyin(zh: str) -> str:
-    syl = lazy_pinyin(zh, style=Style.NORMAL)
+    if zh in PLACE_NAMES:
+        syl = PLACE_NAMES[zh].split()
+    else:
+        syl = [PLACE_READINGS.get(ch, s) for ch, s in zip(zh, lazy_pinyin(zh, style=Style.NORMAL))]
     out = syl[0]
     for s in syl[1:]:
         out += ("'" if s[:1] in "aoe" else "") + s

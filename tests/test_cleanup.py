@@ -265,3 +265,24 @@ def test_mass_nouns_take_no_plural_and_cv_phrases_need_their_context() -> None:
     assert TranslationCleanup()(Doc(cv, lang="en")).clean_text == cv.replace("participated in work", "started working")
     plain = "Volunteers participated in work on the bridge."
     assert TranslationCleanup()(Doc(plain, lang="en")).clean_text == plain
+
+
+def test_a_percent_sign_and_a_padded_bracket_lose_their_spaces() -> None:
+    doc = TranslationCleanup(rules=("spacing",))(Doc("It grew 23.5 % in ( 5 working days ), not at 13:00 ).", lang="en"))
+    assert doc.clean_text == "It grew 23.5% in (5 working days), not at 13:00 )."
+
+
+def test_a_place_read_with_another_reading_of_a_polyphonic_character() -> None:
+    fix = TranslationCleanup(rules=("places",))
+    doc = fix(Doc("The Zhangzhi Municipal Party Committee met officials of Woyang County.", lang="en"))
+    assert doc.clean_text == "The Changzhi Municipal Party Committee met officials of Guoyang County."
+    # Not inside a person's name, and not a spelling another place has (昭阳 Zhaoyang).
+    for text in ("Wang Zhangzhi spoke.", "Zhaoyang District hosted it."):
+        assert fix(Doc(text, lang="en")).corrections == [], text
+
+
+def test_an_autonomous_prefecture_read_as_a_state_with_its_peoples() -> None:
+    doc = TranslationCleanup(rules=("places",))(Doc(
+        "The Chuxiong Yi Nationality Autonomous State People's Congress met; the State Committee led it.", lang="en"))
+    assert doc.clean_text == ("The Chuxiong Yi Autonomous Prefecture People's Congress met; the Prefectural Party "
+                              "Committee led it.")

@@ -324,3 +324,13 @@ def test_a_garbled_lower_case_title_in_an_appositive() -> None:
     assert [(o.name, o.titles) for o in doc.officials] == [("Wang Zhiqiang", ["General Manager"])]
     doc = Pipeline()(Doc("The river chiefs at all levels patrolled.", lang="en"))
     assert doc.officials == []
+
+
+def test_place_names_are_read_as_places_are_read() -> None:
+    # scripts/build_en_places.py: 长治 is Changzhi, 朝阳 Chaoyang, 漯河 Luohe (pypinyin's everyday
+    # readings would give Zhangzhi, Zhaoyang, Tahe).
+    from pipeline.entities_en import place_gazetteer
+
+    gaz = place_gazetteer()
+    assert "长治" in gaz["Changzhi"][0] and "朝阳" in gaz["Chaoyang District"][0] and "漯河" in gaz["Luohe"][0]
+    assert "Zhangzhi" not in gaz and "长治" not in gaz.get("Zhaoyang", ((), ""))[0]
