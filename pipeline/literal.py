@@ -60,7 +60,9 @@ _FUNCTION_WORDS = frozenset("to of the a an and or in on at for by with from as 
 # A one-word literal company name must stand before a company word ("Millet Group"): alone, a
 # capitalized word is as likely a headline's ("The Road to Recovery").
 _COMPANY_WORDS = frozenset(
-    "Group Company Co Corporation Corp Technology Technologies Holdings Holding Inc Ltd Limited".split()
+    "Group Company Co Corporation Corp Technology Technologies Holdings Holding Inc Ltd Limited "
+    "Pharmaceutical Pharmaceuticals Cement Steel Oilfield Chemical Chemicals Motors Automobile Securities "
+    "Shipbuilding Mining Electric Electronics Dairy Brewery Distillery Textile Machinery Logistics".split()
 )
 _SKIP_SENSE = ("surname", "variant of", "CL:", "see ", "used in", "pr.", "abbr.", "old ")
 
@@ -160,22 +162,20 @@ class _Target:
     needs_split: bool = False  # a body or title: only a rendering that splits a word (see `_ends`)
 
 
-def _first_words(zh: str) -> set[str]:
-    table = glosses()
+def _first_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[str]:
     out = set(_readings(zh[0]))
     for k in range(1, min(MAX_PIECE, len(zh)) + 1):
         out.update(s[0] for s in table.get(zh[:k], ()))
     return out
 
 
-def _second_words(zh: str) -> set[str] | None:
+def _second_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[str] | None:
     """Every word a rendering of `zh` can have second, or None when one word can render it all: a
     cheap test that skips most candidates before `_ends` walks them."""
-    table = glosses()
     out: set[str] = set()
     if len(zh) == 1:
         return None
-    out.update(_first_words(zh[1:]))
+    out.update(_first_words(zh[1:], table))
     for k in range(1, min(MAX_PIECE, len(zh)) + 1):
         for sense in table.get(zh[:k], ()):
             if len(sense) > 1:
@@ -183,12 +183,12 @@ def _second_words(zh: str) -> set[str] | None:
             elif k == len(zh):
                 return None
             else:
-                out.update(_first_words(zh[k:]))
+                out.update(_first_words(zh[k:], table))
     return out
 
 
 def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
-          looses: list[str] | None = None) -> list[tuple[int, int, bool, bool]]:
+          looses: list[str] | None = None, table: dict[str, frozenset[tuple[str, ...]]] | None = None) -> list[tuple[int, int, bool, bool]]:
     """(end word index, translated pieces, split, short) of every way `zh` is rendered piece by piece
     from word j; `split`: a translated piece ends inside a two-character dictionary word (市场
     "market" rendered 市 "City" + 场 "Field"), the mark of a character-by-character rendering;
@@ -197,7 +197,7 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
     Pieces count as translated by `_translates`; the whole name rendered by its established English
     name (香格里拉 → Shangri-La) is not literal.
     """
-    table = glosses()
+    table = table if table is not None else glosses()
     out: list[tuple[int, int, bool, bool]] = []
     stack = [(0, j, 0, False, False)]
     while stack:
@@ -267,6 +267,20 @@ def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
     return not all(w in pinyin_syllables() for w in words)
 
 
+def _with_company_names(glossary: Glossary) -> dict[str, frozenset[tuple[str, ...]]]:
+    """The dictionary's senses plus the English names of the glossary's companies as the senses of
+    their Chinese forms, so that a group's name is a piece of its members' names ("China Resources
+    Three Nine" is 华润 + 三 + 九, 华润三九 China Resources Sanjiu)."""
+    table = dict(glosses())
+    for e in glossary.of_type("enterprise"):
+        names = {tuple(stem(w) for w in _WORD.findall(n)) for n in (e.canonical, *e.accepted)}
+        names = {n for n in names if 0 < len(n) <= MAX_GLOSS_WORDS}
+        for z in e.zh_forms:
+            if 2 <= len(z) <= MAX_PIECE and names:
+                table[z] = table.get(z, frozenset()) | frozenset(names)
+    return table
+
+
 class LiteralIndex:
     """Known Chinese forms indexed by the first English word a literal rendering can start with."""
 
@@ -290,17 +304,18 @@ class LiteralIndex:
         for zh, english in places.items():
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
             targets.append(_Target(zh, entry, True, 1, provinces.get(zh, ())))
+        self._table = _with_company_names(glossary)
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
         self._last: tuple[str, list[GlossaryMatch]] | None = None
         self._names: dict[str, list[_Target]] = {}
         self._terms: dict[str, list[_Target]] = {}
-        targets = [replace(t, second=None if (w := _second_words(t.zh)) is None
+        targets = [replace(t, second=None if (w := _second_words(t.zh, self._table)) is None
                            else frozenset(w | {loose(x) for x in w} if t.entry.type == "place" else w))
                    for t in targets]
         for t in targets:
             index = self._terms if t.entry.type == "term" else self._names
-            firsts = _first_words(t.zh) - _FUNCTION_WORDS
+            firsts = _first_words(t.zh, self._table) - _FUNCTION_WORDS
             if t.entry.type == "place":
                 firsts |= {loose(w) for w in firsts}
             for w in firsts:
@@ -341,7 +356,7 @@ class LiteralIndex:
                                                  or place and nxt[2] in t.second):
                     continue
                 for end_j, translated, split, short in _ends(t.zh, stems, lowers, j, limit,
-                                                             looses if place else None):
+                                                             looses if place else None, self._table):
                     if translated < t.min_translated or end_j == j or t.needs_split and not split:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]
@@ -365,7 +380,7 @@ class LiteralIndex:
                     # Capitalized words after it make a longer name: a company's only if the run ends
                     # in a company word ("Mountain Push Engineering Machinery Co., Ltd." is 山推), and
                     # a two-character form only then ("China Communications" alone is not 中通).
-                    company_run = _company_run(spans, end_j, limit)
+                    company_run = _company_run(spans, end_j, limit) or spans[end_j - 1][2] in _COMPANY_WORDS
                     # A capital after it that is a surname starts the next name ("Vice President of
                     # Spell Many Many Lu Yanfei"), not a longer company name.
                     longer = follower[:1].isupper() and follower not in LEVEL_WORDS \

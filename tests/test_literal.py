@@ -113,11 +113,11 @@ def test_a_character_read_as_the_province_it_is_short_for() -> None:
     # 川 is short for Sichuan: inside a place name that is a literal reading (永川 Yongchuan) ...
     assert [f[:2] for f in literal_fixes("Officials of Forever Sichuan District met.")] == [
         ("Forever Sichuan", "Yongchuan")]
-    # ... and inside a company name that reaches a company word (冀 Hebei + 东 east: 冀东水泥), also
-    # after the place that prefixes the legal name.
+    # ... and inside a company name that reaches a company or industry word (冀 Hebei + 东 east:
+    # 冀东水泥), also after the place that prefixes the legal name.
     assert [f[:2] for f in literal_fixes("Tangshan Hebei East Cement Co., Ltd. signed.")] == [
         ("Hebei East Cement", "Jidong Cement")]
-    assert literal_fixes("Hebei East Cement signed.") == []
+    assert [f[:2] for f in literal_fixes("Hebei East Cement signed.")] == [("Hebei East Cement", "Jidong Cement")]
     # Two companies read alike (华 and 中 are both short for China: 华天科技, 中天科技) are neither.
     assert literal_fixes("Tianshui China Sky Technology Co., Ltd. signed.") == []
     # Without a company word, "Beijing East" is not read as 京东方 (BOE).
@@ -136,3 +136,12 @@ def test_the_documents_region_settles_a_reading_shared_by_several_places() -> No
     text = "Leaders of Dongying visited Lijin County and River Mouth District."
     assert [f[:2] for f in literal_fixes(text)] == [("River Mouth", "Hekou")]
     assert literal_fixes("Leaders visited River Mouth District.") == []
+
+
+def test_a_group_name_is_a_piece_of_its_members_names() -> None:
+    # 华润 is China Resources (a glossary company), 三九 "Three Nine": 华润三九 China Resources Sanjiu.
+    assert [f[:2] for f in literal_fixes("The city will support China Resources Three Nine and others.")] == [
+        ("China Resources Three Nine", "China Resources Sanjiu")]
+    # An industry word ends a company name as a company word does (华新水泥 Huaxin Cement).
+    assert [f[:2] for f in literal_fixes("China New Cement signed the agreement.")] == [
+        ("China New Cement", "Huaxin Cement")]

@@ -174,3 +174,8 @@ def test_a_three_syllable_given_name_after_half_a_compound_surname() -> None:
 def test_an_ethnic_name_after_a_literal_surname_is_not_a_given_name() -> None:
     # 围场满族蒙古族自治县 read "Surrounding Field Manchu and Mongolian Autonomous County": no Tian Manchu.
     assert _fixes("He went to Surrounding Field Manchu and Mongolian Autonomous County.") == []
+
+
+def test_more_surnames_translated_as_words() -> None:
+    assert [f[1] for f in _fixes("Vice Governor Those Yongguang and County Magistrate Plate Xiuying met.")] == [
+        "Zhe Yongguang", "Pan Xiuying"]
