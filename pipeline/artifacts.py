@@ -73,6 +73,9 @@ _SPLIT_THOUSANDS = re.compile(r"(?<![\d,.])(\d{2,3}(?:,\d{3})*), (\d{3})(?![\d,]
 _NUMBER_WORD = re.compile(r"\b(\d(?:[\d,.]*\d)?)([a-z]{3,})\b")
 # "23.5 %", "( 5 working days )": spaces MT leaves before a percent sign and inside brackets.
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \t]+(?=%)")
+# "24 -hour", "June 14 ,2026": a space before a hyphen or a comma after a number.
+_SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\d)[ \t]+(?=-[a-z])")
+_DATE_COMMA = re.compile(r"(?<=\d)[ \t]+,[ \t]*(?=(?:19|20)\d\d\b)")
 # Both sides padded: one side alone ("13:00 )") is too often a reference's own typo to be worth it.
 _SPACE_INSIDE_BRACKETS = re.compile(r"\(([ \t]+)[A-Za-z0-9][^()\n]{0,80}?[A-Za-z0-9%]([ \t]+)\)")
 _GLUED_UNITS = frozenset("kwh mwh gwh twh mph kph khz mhz ghz sqm mln bps kbps mbps gbps fps dpi ppm ppb".split())
@@ -195,6 +198,10 @@ def spacing(text: str) -> list[ArtifactFix]:
             out.append((m.end(1), m.start(2), ",", "artifact.spacing", 0.8))
     for m in _SPACE_BEFORE_PERCENT.finditer(text):
         out.append((m.start(), m.end(), "", "artifact.spacing", 0.85))
+    for m in _SPACE_BEFORE_HYPHEN.finditer(text):
+        out.append((m.start(), m.end(), "", "artifact.spacing", 0.85))
+    for m in _DATE_COMMA.finditer(text):
+        out.append((m.start(), m.end(), ", ", "artifact.spacing", 0.85))
     for m in _SPACE_INSIDE_BRACKETS.finditer(text):
         out.append((m.start(1), m.end(2), text[m.end(1) : m.start(2)], "artifact.spacing", 0.85))
     for m in _NUMBER_WORD.finditer(text):

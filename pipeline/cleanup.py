@@ -302,9 +302,11 @@ def _misread_level(suffix: str, misreading: str) -> re.Pattern[str]:
 
 
 _STATE_BODY = re.compile(
-    r"\b(State)\s+(?=(?:CPC\s+|Party\s+)?Committee\b|(?:People's\s+)?Government\b|People's\s+Congress\b|CPPCC\b)"
+    r"\b(State)\s+(?=(?:CPC\s+|Party\s+)?Committee\b|(?:People's\s+)?Government\b|People's\s+Congress\b|CPPCC\b"
+    r"|(?:Deputy\s+|Vice\s+)?Governor\b)"
 )
-_STATE_COMMITTEE = re.compile(r"\bState\s+Committee\b")
+# 州委(副)书记 in Chinese order: "State Committee Secretary" → "Secretary of the Prefectural Party Committee".
+_STATE_COMMITTEE = re.compile(r"\bState\s+Committee(?:\s+((?:Deputy\s+)?Secretary)\b)?")
 
 
 def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
@@ -314,9 +316,11 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     out = [(m.start(1), m.end(2), "Autonomous Prefecture", "place.prefecture", 0.8) if m.group(1)
            else (m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
            for m in _misread_level("自治州", "State").finditer(text)]
-    if out:
-        # 州委 is the prefecture's Party committee: "State Committee" → "Prefectural Party Committee".
-        out += [(m.start(), m.end(), "Prefectural Party Committee", "place.prefecture", 0.7)
+    if out or _misread_level("自治州", "Prefecture").search(text):
+        # In a document about an autonomous prefecture, 州委 is its Party committee: "State
+        # Committee" → "Prefectural Party Committee"; 州长 "State Governor" → "Prefectural Governor".
+        out += [(m.start(), m.end(), f"{m.group(1)} of the Prefectural Party Committee" if m.group(1)
+                 else "Prefectural Party Committee", "place.prefecture", 0.7)
                 for m in _STATE_COMMITTEE.finditer(text)]
         out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)
                 if not _STATE_COMMITTEE.match(text, m.start(1))]

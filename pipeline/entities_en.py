@@ -542,6 +542,15 @@ def find_organizations(text: str) -> list[Candidate]:
     return out
 
 
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans a term or title correction rewrites blanked out, so that no name is read
+    across them: "Secretary Long Wen Liping" (秘书长 温丽萍) is Wen Liping, not Long Wen."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = ["x" if ch.isalpha() else ch for ch in chars[start:end]]
+    return "".join(chars)
+
+
 def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: set[int]) -> list[Candidate]:
     """Valid romanized names; invalid ones only when a name correction covers them or a title
     stands right before them (a garbled name in an official's title chain is still a person)."""
@@ -549,6 +558,8 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
     for n in find_names(text, literal_at_start=True):
         if n.initial and (n.start, n.end) not in name_fix_spans:
             continue  # "Solution Hongmei" at a sentence start only when a repair vouches for it
+        if n.given_first and _LEVEL_AFTER.match(text, n.end):
+            continue  # "Liangshan Yi Autonomous Prefecture" is a place
         gap = len(text[max(0, n.start - 2) : n.start]) - len(text[max(0, n.start - 2) : n.start].rstrip())
         titled = gap <= 1 and n.start - gap in title_ends
         if n.valid:
@@ -836,15 +847,18 @@ class EnglishEntityExtractor(Stage):
     def candidates(self, doc: Doc) -> list[Candidate]:
         text = doc.norm_text
         name_fixes = set()
+        rewritten = []
         for c in doc.corrections:
             if c.rule.startswith("name."):
                 name_fixes.add(doc.to_norm_span(c.start, c.end))
+            elif c.rule.startswith(("glossary:", "literal:")):
+                rewritten.append(doc.to_norm_span(c.start, c.end))
         titles = find_titles(text)
         cands: list[Candidate] = list(titles)
         cands += find_places(text)
         cands += find_bodies(text, place_gazetteer())
         cands += find_organizations(text)
-        cands += find_persons(text, name_fixes, {t.end for t in titles})
+        cands += find_persons(_masked(text, rewritten), name_fixes, {t.end for t in titles})
         if self.use_glossary:
             cands += find_glossary(text, self._glossary(), doc.source_text)
         _yield_generic_words(cands, text)

@@ -188,7 +188,8 @@ def _second_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[
 
 
 def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
-          looses: list[str] | None = None, table: dict[str, frozenset[tuple[str, ...]]] | None = None) -> list[tuple[int, int, bool, bool]]:
+          looses: list[str] | None = None, table: dict[str, frozenset[tuple[str, ...]]] | None = None,
+          own: dict[str, frozenset[tuple[str, ...]]] | None = None) -> list[tuple[int, int, bool, bool]]:
     """(end word index, translated pieces, split, short) of every way `zh` is rendered piece by piece
     from word j; `split`: a translated piece ends inside a two-character dictionary word (市场
     "market" rendered 市 "City" + 场 "Field"), the mark of a character-by-character rendering;
@@ -216,7 +217,7 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
                 if tuple(stems[j : j + len(sense)]) != sense and (
                         looses is None or tuple(looses[j : j + len(sense)]) != tuple(map(loose, sense))):
                     continue
-                if i == 0 and k == len(zh) and sense in exonyms().get(zh, ()):
+                if i == 0 and k == len(zh) and (sense in exonyms().get(zh, ()) or own and sense in own.get(zh, ())):
                     continue
                 counts = _translates(sense, lowers[j : j + len(sense)])
                 cuts = counts and k < len(zh) and zh[k - 1 : k + 1] in table
@@ -267,18 +268,22 @@ def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
     return not all(w in pinyin_syllables() for w in words)
 
 
-def _with_company_names(glossary: Glossary) -> dict[str, frozenset[tuple[str, ...]]]:
+def _with_company_names(glossary: Glossary) -> tuple[dict[str, frozenset[tuple[str, ...]]],
+                                                     dict[str, frozenset[tuple[str, ...]]]]:
     """The dictionary's senses plus the English names of the glossary's companies as the senses of
     their Chinese forms, so that a group's name is a piece of its members' names ("China Resources
-    Three Nine" is 华润 + 三 + 九, 华润三九 China Resources Sanjiu)."""
+    Three Nine" is 华润 + 三 + 九, 华润三九 China Resources Sanjiu); and those names alone, which
+    render their own company correctly, not literally."""
     table = dict(glosses())
+    own: dict[str, frozenset[tuple[str, ...]]] = {}
     for e in glossary.of_type("enterprise"):
         names = {tuple(stem(w) for w in _WORD.findall(n)) for n in (e.canonical, *e.accepted)}
         names = {n for n in names if 0 < len(n) <= MAX_GLOSS_WORDS}
         for z in e.zh_forms:
             if 2 <= len(z) <= MAX_PIECE and names:
                 table[z] = table.get(z, frozenset()) | frozenset(names)
-    return table
+                own[z] = own.get(z, frozenset()) | frozenset(names)
+    return table, own
 
 
 class LiteralIndex:
@@ -304,7 +309,7 @@ class LiteralIndex:
         for zh, english in places.items():
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
             targets.append(_Target(zh, entry, True, 1, provinces.get(zh, ())))
-        self._table = _with_company_names(glossary)
+        self._table, self._own = _with_company_names(glossary)
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
         self._last: tuple[str, list[GlossaryMatch]] | None = None
@@ -356,7 +361,7 @@ class LiteralIndex:
                                                  or place and nxt[2] in t.second):
                     continue
                 for end_j, translated, split, short in _ends(t.zh, stems, lowers, j, limit,
-                                                             looses if place else None, self._table):
+                                                             looses if place else None, self._table, self._own):
                     if translated < t.min_translated or end_j == j or t.needs_split and not split:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]

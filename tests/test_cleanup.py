@@ -286,3 +286,17 @@ def test_an_autonomous_prefecture_read_as_a_state_with_its_peoples() -> None:
         "The Chuxiong Yi Nationality Autonomous State People's Congress met; the State Committee led it.", lang="en"))
     assert doc.clean_text == ("The Chuxiong Yi Autonomous Prefecture People's Congress met; the Prefectural Party "
                               "Committee led it.")
+
+
+def test_a_space_before_a_hyphen_or_a_dates_comma() -> None:
+    doc = TranslationCleanup(rules=("spacing",))(Doc("A 24 -hour watch began on June 14 ,2026 for 1 ,000 people.", lang="en"))
+    assert doc.clean_text == "A 24-hour watch began on June 14, 2026 for 1 ,000 people."
+
+
+def test_state_bodies_in_a_document_about_an_autonomous_prefecture() -> None:
+    text = "In Liangshan Yi Autonomous Prefecture, State Committee Secretary Li Ming and the State Governor met."
+    doc = TranslationCleanup(rules=("places",))(Doc(text, lang="en"))
+    assert doc.clean_text == ("In Liangshan Yi Autonomous Prefecture, Secretary of the Prefectural Party Committee Li Ming "
+                              "and the Prefectural Governor met.")
+    other = "The State Governor of Texas met."
+    assert TranslationCleanup(rules=("places",))(Doc(other, lang="en")).clean_text == other

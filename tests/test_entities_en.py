@@ -334,3 +334,12 @@ def test_place_names_are_read_as_places_are_read() -> None:
     gaz = place_gazetteer()
     assert "长治" in gaz["Changzhi"][0] and "朝阳" in gaz["Chaoyang District"][0] and "漯河" in gaz["Luohe"][0]
     assert "Zhangzhi" not in gaz and "长治" not in gaz.get("Zhaoyang", ((), ""))[0]
+
+
+def test_no_name_is_read_across_a_rewritten_title_or_before_a_level_word() -> None:
+    from pipeline.pipeline import Pipeline
+
+    doc = Pipeline()(Doc("Member of the Standing Committee of the Municipal Party Committee and Secretary Long Wen "
+                         "Liping presided. Officials of the Liangshan Yi Autonomous Prefecture came.", lang="en"))
+    persons = [e.text for e in doc.entities if e.type == "person"]
+    assert persons == ["Wen Liping"]

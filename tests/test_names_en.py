@@ -179,3 +179,7 @@ def test_an_ethnic_name_after_a_literal_surname_is_not_a_given_name() -> None:
 def test_more_surnames_translated_as_words() -> None:
     assert [f[1] for f in _fixes("Vice Governor Those Yongguang and County Magistrate Plate Xiuying met.")] == [
         "Zhe Yongguang", "Pan Xiuying"]
+
+
+def test_a_compound_surname_read_as_one_word_with_its_everyday_readings() -> None:
+    assert [f[1] for f in _fixes("Secretary Wanqi Haitao and Director Weichi Ming spoke.")] == ["Moqi Haitao", "Yuchi Ming"]
