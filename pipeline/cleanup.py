@@ -233,6 +233,7 @@ def _inside_other_name(text: str, m: GlossaryMatch) -> bool:
     return bool(nxt and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in _LEGAL_SUFFIXES)
 
 
+_GIVEN_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 _TITLE_FOLLOWER = re.compile(
     r"[ \t]*(?:$|[,;.:)\n]|[A-Z]|(?:and|of|at|in|on|to|should|must|will|shall|who|from|with)\b)"
 )
@@ -241,9 +242,12 @@ _TITLE_FOLLOWER = re.compile(
 def _title_position(text: str, m: GlossaryMatch) -> bool:
     """A garbled title ending in "long"/"length" ("market long", "county length") must stand where a
     title stands, before a name or a break; "the county long depended on coal" is English."""
-    last = _WORD.findall(text[m.start : m.end])[-1].lower()
-    if last not in ("long", "length", "lengths"):
+    last = _WORD.findall(text[m.start : m.end])[-1]
+    if last.lower() not in ("long", "length", "lengths"):
         return True
+    given = _GIVEN_AFTER.match(text, m.end)
+    if last == "Long" and given and 0 < len(split_pinyin(given.group(1).lower()) or ()) <= 2:
+        return False  # "Secretary Long Xuefeng" is a secretary called Long Xuefeng (龙雪峰)
     return bool(_TITLE_FOLLOWER.match(text, m.end))
 
 

@@ -293,7 +293,10 @@ def _split_compound(text: str, words: list[tuple[int, int, str]], i: int) -> Rom
         return None
     part = surname_parts().get(w1, _fold(w1))
     surname = part + _fold(w2)
-    if surname not in compound_surname_readings():
+    misread = surname_forms().get((part + _fold(w2)).capitalize())
+    if misread is not None and misread[0] == "misread" and len(misread[1]) == 2:
+        surname = misread[2]  # "Wan Si Xiaodong": 万俟 read as 万 + 俟 si is Moqi Xiaodong
+    elif surname not in compound_surname_readings():
         return None
     syl = _given_syllables(w3)
     if syl is None or len(syl) > 2 or w3 in _NAME_HEADS:
@@ -427,10 +430,14 @@ def _source_names(source_text: str, use_zh_stage: bool) -> tuple[SourceName, ...
     return tuple(out.values())
 
 
+# Readings MT gives surname characters that pypinyin does not list (谌 Chen read "Shen").
+_EXTRA_READINGS = {"谌": ("shen",)}
+
+
 def _surname_char_readings(sur: str) -> tuple[str, ...]:
     combos = [""]
-    for opts in pinyin(sur, style=Style.NORMAL, heteronym=True):
-        combos = [c + o for c in combos for o in opts[:4]]
+    for ch, opts in zip(sur, pinyin(sur, style=Style.NORMAL, heteronym=True)):
+        combos = [c + o for c in combos for o in (*opts[:4], *_EXTRA_READINGS.get(ch, ()))]
     return tuple(c.replace("v", "u") for c in combos)
 
 

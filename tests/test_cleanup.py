@@ -300,3 +300,10 @@ def test_state_bodies_in_a_document_about_an_autonomous_prefecture() -> None:
                               "and the Prefectural Governor met.")
     other = "The State Governor of Texas met."
     assert TranslationCleanup(rules=("places",))(Doc(other, lang="en")).clean_text == other
+
+
+def test_secretary_long_is_secretary_general_unless_long_starts_a_name() -> None:
+    fix = TranslationCleanup()
+    assert fix(Doc("Secretary Long Wen Liping presided.", lang="en")).clean_text == "Secretary-General Wen Liping presided."
+    text = "Prefectural Party Committee Secretary Long Xuefeng announced the opening."
+    assert fix(Doc(text, lang="en")).clean_text == text

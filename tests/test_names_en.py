@@ -183,3 +183,10 @@ def test_more_surnames_translated_as_words() -> None:
 
 def test_a_compound_surname_read_as_one_word_with_its_everyday_readings() -> None:
     assert [f[1] for f in _fixes("Secretary Wanqi Haitao and Director Weichi Ming spoke.")] == ["Moqi Haitao", "Yuchi Ming"]
+
+
+def test_a_compound_surname_read_as_two_words_and_a_reading_pypinyin_lacks() -> None:
+    assert [f[1] for f in _fixes("Wan Si Xiaodong, male, was born in 1979.")] == ["Moqi Xiaodong"]
+    # 谌 is read Chen as a surname; MT writes "Shen", which the source settles.
+    assert _fixes("Shen Jianhua, male, was born in 1976.", "谌建华，男，1976年3月生。") == [
+        ("Shen Jianhua", "Chen Jianhua", "name.surname", 0.9)]
