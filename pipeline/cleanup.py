@@ -389,6 +389,27 @@ def misread_place_corrections(text: str) -> list[tuple[int, int, str, str, float
     return out
 
 
+# A Party committee's department in Chinese word order (市委组织部: "Municipal Committee Organization
+# Department"); 组织部 read "Tissue Department" too.
+_DEPARTMENT_IN_CHINESE_ORDER = re.compile(
+    r"\b((?:[A-Z][a-z'’]+\s+)?(?:Municipal|Provincial|County|District|Prefectural)\s+)(?:CPC\s+|Party\s+)?Committee"
+    r"\s+(Organization|Organisation|Tissue|Propaganda|Publicity|United\s+Front(?:\s+Work)?|Political\s+and\s+Legal"
+    r"(?:\s+Affairs)?)\s+(Department|Commission)\b")
+_DEPARTMENT_NAMES = {"Tissue": "Organization", "Organisation": "Organization", "United Front": "United Front Work",
+                     "Political and Legal": "Political and Legal Affairs"}
+
+
+def department_order_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
+    """ "Huaihua Municipal Committee Organization Department" → "Organization Department of the Huaihua
+    Municipal Party Committee", the order of official English (and of WMT21's human reference)."""
+    out = []
+    for m in _DEPARTMENT_IN_CHINESE_ORDER.finditer(text):
+        name = " ".join(m.group(2).split())
+        name = _DEPARTMENT_NAMES.get(name, name)
+        out.append((m.start(), m.end(), f"{name} {m.group(3)} of the {m.group(1)}Party Committee", "body.order", 0.8))
+    return out
+
+
 # Capitalized words that may stand next to a place name without making it part of another name.
 _PLACE_NEIGHBOURS = frozenset("Airport Station Port Railway Town Township Village Prefecture Prefectural "
                               "Municipal County District City Banner League River Lake Mountains Mount Peak "
@@ -580,7 +601,7 @@ class TranslationCleanup(Stage):
             return doc
         candidates: list[tuple[int, int, str, str, float]] = []
         if "glossary" in self.rules:
-            candidates += self.glossary_corrections(doc)
+            candidates += department_order_corrections(doc.norm_text) + self.glossary_corrections(doc)
         if "names" in self.rules:
             from .names_en import name_corrections
 

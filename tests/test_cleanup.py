@@ -307,3 +307,13 @@ def test_secretary_long_is_secretary_general_unless_long_starts_a_name() -> None
     assert fix(Doc("Secretary Long Wen Liping presided.", lang="en")).clean_text == "Secretary-General Wen Liping presided."
     text = "Prefectural Party Committee Secretary Long Xuefeng announced the opening."
     assert fix(Doc(text, lang="en")).clean_text == text
+
+
+def test_a_party_committee_department_in_chinese_word_order() -> None:
+    fix = TranslationCleanup()
+    assert fix(Doc("Contact the Huaihua Municipal Committee Organization Department.", lang="en")).clean_text == (
+        "Contact the Organization Department of the Huaihua Municipal Party Committee.")
+    assert fix(Doc("the Provincial Party Committee Tissue Department", lang="en")).clean_text == (
+        "the Organization Department of the Provincial Party Committee")
+    text = "the Propaganda Department of the Provincial Party Committee"
+    assert fix(Doc(text, lang="en")).clean_text == text
