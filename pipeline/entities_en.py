@@ -936,6 +936,25 @@ class EnglishEntityExtractor(Stage):
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 
 
+_TWO_WORDS = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
+
+
+def _add_two_word_name(doc: Doc, at: int, starts: list[int], taken: list[tuple[int, int]]) -> None:
+    """ "Prefectural Governor Jiwu Muga": a Yi or Uyghur name is two words of several pinyin
+    syllables each, neither a surname nor a place."""
+    m = _TWO_WORDS.match(doc.text, at)
+    if m is None:
+        return
+    i = bisect.bisect_left(starts, m.start(1))
+    if i < len(taken) and taken[i][0] < m.end(2) or i and taken[i - 1][1] > m.start(1):
+        return
+    words = (m.group(1), m.group(2))
+    gaz = place_gazetteer()
+    if all(w.lower() not in english_surnames() and w not in gaz and w not in surname_forms()
+           and len(split_pinyin(w.lower()) or ()) >= 2 for w in words):
+        doc.add_entity("person", m.start(1), m.end(2), canonical=" ".join(words), source="rule", score=0.6)
+
+
 def _add_surname_mentions(doc: Doc) -> None:
     """"Mayor Sun said …": a surname alone after a title is the one person of the document with that
     surname (its canonical name and zh), as Chinese writes 孙市长; with two such persons it stays
@@ -951,8 +970,10 @@ def _add_surname_mentions(doc: Doc) -> None:
     for t in [e for e in doc.entities if e.type == "title"]:
         # The word after the title, or after its body ("Chairwoman of the Municipal CPPCC Wulan").
         of = _OF_LINK.match(doc.text, t.end)
-        m = _NEXT_WORD.match(doc.text, bodies[of.end()] if of and of.end() in bodies else t.end)
+        after = bodies[of.end()] if of and of.end() in bodies else t.end
+        m = _NEXT_WORD.match(doc.text, after)
         if m is None:
+            _add_two_word_name(doc, after, starts, taken)
             continue
         word = m.group(1)
         i = bisect.bisect_left(starts, m.start(1))

@@ -283,6 +283,9 @@ def test_a_one_word_name_of_several_syllables_after_a_title() -> None:
     doc = _run("Vice Mayor Chaolumen and Mayor Wangdui attended. The Mayor Zhangjiakou office and Director Li "
                "were not named.")
     assert [e.text for e in doc.entities if e.type == "person"] == ["Chaolumen", "Wangdui"]
+    # A Yi name of two words after a title; a place or a Han name there is not one.
+    doc = _run("Prefectural Governor Jiwu Muga attended. Mayor Zhangjiakou Chongli was not named.")
+    assert [e.text for e in doc.entities if e.type == "person"] == ["Jiwu Muga"]
     # After a title and its body too; a gazetteer place there (乌兰县) is a Mongolian name.
     doc = _run("Chairwoman of the Municipal CPPCC Wulan attended.")
     assert ("person", "Wulan") in _spans(doc) and ("place", "Wulan") not in _spans(doc)
