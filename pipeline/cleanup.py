@@ -553,12 +553,14 @@ class TranslationCleanup(Stage):
             conf = self._confidence(m, source, words)
             if conf is None:
                 continue
-            rank = 1 if source is not None and m.entry.in_source(source) else 0
+            # On one span: the entry the source holds, then the surer, then a listed garble over a
+            # predicted (literal) one.
+            rank = (1 if source is not None and m.entry.in_source(source) else 0, conf, not m.variant.literal)
             key = (m.start, m.end)
-            if key not in best or (rank, conf) > best[key][:2]:
-                best[key] = (conf, rank, m)
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, m)
         out = []
-        for (start, end), (conf, _rank, m) in best.items():
+        for (start, end), ((_in_source, conf, _listed), m) in best.items():
             surface = text[start:end]
             replacement = m.variant.replacement or m.entry.canonical  # type: ignore[union-attr]
             inflected = inflect_like(replacement, surface, m.variant.text, m.entry.type)  # type: ignore[union-attr]

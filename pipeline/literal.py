@@ -64,6 +64,7 @@ _COMPANY_WORDS = frozenset(
     "Pharmaceutical Pharmaceuticals Cement Steel Oilfield Chemical Chemicals Motors Automobile Securities "
     "Shipbuilding Mining Electric Electronics Dairy Brewery Distillery Textile Machinery Logistics".split()
 )
+_COMPANY_WORDS_LOWER = frozenset(stem(w.lower()) for w in _COMPANY_WORDS) | {stem("shares"), stem("stock")}
 _SKIP_SENSE = ("surname", "variant of", "CL:", "see ", "used in", "pr.", "abbr.", "old ")
 
 
@@ -151,6 +152,15 @@ def _readings(char: str) -> frozenset[str]:
     return frozenset(r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
+@lru_cache(maxsize=16384)
+def _joined_readings(chars: str) -> frozenset[str]:
+    """Pinyin of several characters written as one word (泸州 → "luzhou")."""
+    combos = [""]
+    for ch in chars:
+        combos = [c + r for c in combos for r in _readings(ch)]
+    return frozenset(combos)
+
+
 @dataclass(frozen=True)
 class _Target:
     zh: str
@@ -166,6 +176,8 @@ def _first_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[s
     out = set(_readings(zh[0]))
     for k in range(1, min(MAX_PIECE, len(zh)) + 1):
         out.update(s[0] for s in table.get(zh[:k], ()))
+        if 2 <= k <= 3:
+            out.update(_joined_readings(zh[:k]))
     return out
 
 
@@ -176,6 +188,11 @@ def _second_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[
     if len(zh) == 1:
         return None
     out.update(_first_words(zh[1:], table))
+    for k in (2, 3):  # after a place written as one word
+        if k < len(zh):
+            out.update(_first_words(zh[k:], table))
+        elif k == len(zh):
+            return None
     for k in range(1, min(MAX_PIECE, len(zh)) + 1):
         for sense in table.get(zh[:k], ()):
             if len(sense) > 1:
@@ -200,16 +217,22 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
     """
     table = table if table is not None else glosses()
     out: list[tuple[int, int, bool, bool]] = []
-    stack = [(0, j, 0, False, False)]
+    # `content`: translated pieces that are not a company's form words; a name whose own part is
+    # written in pinyin as one word ("Tianneng Holding Group", 天能 + forms) needs one.
+    stack = [(0, j, 0, False, False, False, 0)]
     while stack:
-        i, j, translated, split, short = stack.pop()
+        i, j, translated, split, short, joined, content = stack.pop()
         if i == len(zh):
-            out.append((j, translated, split, short))
+            if not joined or content:
+                out.append((j, translated, split, short))
             continue
         if j >= limit:
             continue
         if lowers[j] in _readings(zh[i]):
-            stack.append((i + 1, j + 1, translated, split, short))
+            stack.append((i + 1, j + 1, translated, split, short, joined, content))
+        for k in (2, 3):  # a place written as one word: "Luzhou Old Cellar" is 泸州 + 老 + 窖
+            if i + k <= len(zh) and lowers[j] in _joined_readings(zh[i : i + k]):
+                stack.append((i + k, j + 1, translated, split, short, True, content))
         for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
             for sense in table.get(zh[i:k], ()):
                 if j + len(sense) > limit:
@@ -222,7 +245,8 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
                 counts = _translates(sense, lowers[j : j + len(sense)])
                 cuts = counts and k < len(zh) and zh[k - 1 : k + 1] in table
                 stack.append((k, j + len(sense), translated + counts, split or cuts,
-                              short or sense in short_names().get(zh[i:k], ())))
+                              short or sense in short_names().get(zh[i:k], ()), joined,
+                              content + (counts and not set(sense) <= _COMPANY_WORDS_LOWER)))
     return out
 
 

@@ -145,3 +145,14 @@ def test_a_group_name_is_a_piece_of_its_members_names() -> None:
     # An industry word ends a company name as a company word does (华新水泥 Huaxin Cement).
     assert [f[:2] for f in literal_fixes("China New Cement signed the agreement.")] == [
         ("China New Cement", "Huaxin Cement")]
+
+
+def test_a_name_written_as_one_pinyin_word_before_translated_pieces() -> None:
+    # 泸州 written "Luzhou", then 老 old + 窖 cellar: 泸州老窖 Luzhou Laojiao; 瑞幸 "Ruixing" + 咖啡 coffee.
+    assert [f[:2] for f in literal_fixes("Cases involving Luzhou Old Cellar were heard.")] == [
+        ("Luzhou Old Cellar", "Luzhou Laojiao")]
+    assert [f[:2] for f in literal_fixes("The Ruixing Coffee fraud shook investors.")] == [
+        ("Ruixing Coffee", "Luckin Coffee")]
+    # The pinyin name with only company form words after it is the company's own name, not a garble.
+    for text in ("Tianneng Holding Group signed.", "Shanghai Electric signed."):
+        assert literal_fixes(text) == [], text
