@@ -310,7 +310,8 @@ _STATE_BODY = re.compile(
     r"|(?:Deputy\s+|Vice\s+)?Governor\b)"
 )
 # 州委(副)书记 in Chinese order: "State Committee Secretary" → "Secretary of the Prefectural Party Committee".
-_STATE_COMMITTEE = re.compile(r"\bState\s+Committee(?:\s+((?:Deputy\s+)?Secretary)\b)?")
+_STATE_COMMITTEE = re.compile(r"\bState\s+(?:Party\s+(?=(?:Deputy\s+)?Secretary\b)|Committee(?=\s|$))"
+                              r"(?:\s*((?:Deputy\s+)?Secretary)\b)?")
 
 
 def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
@@ -334,7 +335,7 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
 
 # Characters of place names that MT reads the everyday way where the name reads another (长治
 # Changzhi, not Zhangzhi; 涡阳 Guoyang; 牟定 Mouding; 六安 Lu'an; 蚌埠 Bengbu).
-_POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌番铅单莘冠重厦丽蔚洞行会栎枞歙亳阆圩召沈解尉")
+_POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌番铅单莘冠重厦丽蔚洞行会栎枞歙亳阆圩召沈解尉埔")
 
 
 @lru_cache(maxsize=1)

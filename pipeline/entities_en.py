@@ -542,6 +542,9 @@ def find_organizations(text: str) -> list[Candidate]:
     return out
 
 
+_BODY_HEAD_AFTER = re.compile(r"\s+(?:Committee|Commission|Bureau)\b")
+
+
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with the spans a term or title correction rewrites blanked out, so that no name is read
     across them: "Secretary Long Wen Liping" (秘书长 温丽萍) is Wen Liping, not Long Wen."""
@@ -560,6 +563,8 @@ def find_persons(text: str, name_fix_spans: set[tuple[int, int]], title_ends: se
             continue  # "Solution Hongmei" at a sentence start only when a repair vouches for it
         if n.given_first and _LEVEL_AFTER.match(text, n.end):
             continue  # "Liangshan Yi Autonomous Prefecture" is a place
+        if _BODY_HEAD_AFTER.match(text, n.end):
+            continue  # "Municipal Wei Jian Committee" (卫健委) names a body, not a person
         gap = len(text[max(0, n.start - 2) : n.start]) - len(text[max(0, n.start - 2) : n.start].rstrip())
         titled = gap <= 1 and n.start - gap in title_ends
         if n.valid:
@@ -648,7 +653,8 @@ _MODEL_PERSON_STOP = frozenset("Railway Film Films Daily Cause Group Company Ban
                                "Zone Park Center Centre Hospital University Battery Energy Technology "
                                "Steel Motors Auto Chemical Mining Power Port Airport Lake Mountain "
                                "Reservoir Station Institute Academy School College Town Township "
-                               "Village".split()) | LEVEL_WORDS
+                               "Village Left Right Front Rear Middle Wing Back Flag Shares Biology Pharmaceutical "
+                               "Committee Commission Bureau Office".split()) | LEVEL_WORDS
 _FOREIGN_DIVISIONS = frozenset("Krai Oblast Okrug Prefecture Province Region Oblys Aimag Governorate".split())
 _SPACY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organization"}
 

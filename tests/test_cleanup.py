@@ -317,3 +317,9 @@ def test_a_party_committee_department_in_chinese_word_order() -> None:
         "the Organization Department of the Provincial Party Committee")
     text = "the Propaganda Department of the Provincial Party Committee"
     assert fix(Doc(text, lang="en")).clean_text == text
+
+
+def test_a_prefectures_party_secretary_read_as_a_states() -> None:
+    text = "In Linxia Hui Autonomous Prefecture, State Party Secretary Chen Guohua spoke."
+    assert TranslationCleanup(rules=("places",))(Doc(text, lang="en")).clean_text == (
+        "In Linxia Hui Autonomous Prefecture, Secretary of the Prefectural Party Committee Chen Guohua spoke.")

@@ -346,3 +346,10 @@ def test_no_name_is_read_across_a_rewritten_title_or_before_a_level_word() -> No
                          "Liping presided. Officials of the Liangshan Yi Autonomous Prefecture came.", lang="en"))
     persons = [e.text for e in doc.entities if e.type == "person"]
     assert persons == ["Wen Liping"]
+
+
+def test_names_before_a_body_word_and_parser_persons_with_directions_are_not_persons() -> None:
+    from pipeline.pipeline import Pipeline
+
+    doc = Pipeline()(Doc("The Municipal Wei Jian Committee met officials of Keerqin Left Wing Back Flag.", lang="en"))
+    assert [e.text for e in doc.entities if e.type == "person"] == []
