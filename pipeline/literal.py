@@ -172,23 +172,23 @@ class _Target:
     needs_split: bool = False  # a body or title: only a rendering that splits a word (see `_ends`)
 
 
-def _first_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[str]:
+def _first_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]], joined: bool = False) -> set[str]:
     out = set(_readings(zh[0]))
     for k in range(1, min(MAX_PIECE, len(zh)) + 1):
         out.update(s[0] for s in table.get(zh[:k], ()))
-        if 2 <= k <= 3:
+        if joined and 2 <= k <= 3:
             out.update(_joined_readings(zh[:k]))
     return out
 
 
-def _second_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[str] | None:
+def _second_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]], joined: bool = False) -> set[str] | None:
     """Every word a rendering of `zh` can have second, or None when one word can render it all: a
     cheap test that skips most candidates before `_ends` walks them."""
     out: set[str] = set()
     if len(zh) == 1:
         return None
     out.update(_first_words(zh[1:], table))
-    for k in (2, 3):  # after a place written as one word
+    for k in (2, 3) if joined else ():  # after a place written as one word
         if k < len(zh):
             out.update(_first_words(zh[k:], table))
         elif k == len(zh):
@@ -206,7 +206,8 @@ def _second_words(zh: str, table: dict[str, frozenset[tuple[str, ...]]]) -> set[
 
 def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
           looses: list[str] | None = None, table: dict[str, frozenset[tuple[str, ...]]] | None = None,
-          own: dict[str, frozenset[tuple[str, ...]]] | None = None) -> list[tuple[int, int, bool, bool]]:
+          own: dict[str, frozenset[tuple[str, ...]]] | None = None, joined_ok: bool = False,
+          ) -> list[tuple[int, int, bool, bool]]:
     """(end word index, translated pieces, split, short) of every way `zh` is rendered piece by piece
     from word j; `split`: a translated piece ends inside a two-character dictionary word (市场
     "market" rendered 市 "City" + 场 "Field"), the mark of a character-by-character rendering;
@@ -230,7 +231,7 @@ def _ends(zh: str, stems: list[str], lowers: list[str], j: int, limit: int,
             continue
         if lowers[j] in _readings(zh[i]):
             stack.append((i + 1, j + 1, translated, split, short, joined, content))
-        for k in (2, 3):  # a place written as one word: "Luzhou Old Cellar" is 泸州 + 老 + 窖
+        for k in (2, 3) if joined_ok else ():  # a company's place or brand as one word: 泸州 + 老 + 窖
             if i + k <= len(zh) and lowers[j] in _joined_readings(zh[i : i + k]):
                 stack.append((i + k, j + 1, translated, split, short, True, content))
         for k in range(i + 1, min(i + MAX_PIECE, len(zh)) + 1):
@@ -339,12 +340,12 @@ class LiteralIndex:
         self._last: tuple[str, list[GlossaryMatch]] | None = None
         self._names: dict[str, list[_Target]] = {}
         self._terms: dict[str, list[_Target]] = {}
-        targets = [replace(t, second=None if (w := _second_words(t.zh, self._table)) is None
+        targets = [replace(t, second=None if (w := _second_words(t.zh, self._table, t.entry.type == "enterprise")) is None
                            else frozenset(w | {loose(x) for x in w} if t.entry.type == "place" else w))
                    for t in targets]
         for t in targets:
             index = self._terms if t.entry.type == "term" else self._names
-            firsts = _first_words(t.zh, self._table) - _FUNCTION_WORDS
+            firsts = _first_words(t.zh, self._table, t.entry.type == "enterprise") - _FUNCTION_WORDS
             if t.entry.type == "place":
                 firsts |= {loose(w) for w in firsts}
             for w in firsts:
@@ -385,7 +386,8 @@ class LiteralIndex:
                                                  or place and nxt[2] in t.second):
                     continue
                 for end_j, translated, split, short in _ends(t.zh, stems, lowers, j, limit,
-                                                             looses if place else None, self._table, self._own):
+                                                             looses if place else None, self._table, self._own,
+                                                             t.entry.type == "enterprise"):
                     if translated < t.min_translated or end_j == j or t.needs_split and not split:
                         continue
                     words = [w for _, _, w in spans[j:end_j]]
