@@ -32,8 +32,8 @@ from .romanize import split_pinyin
 
 RULE_FAMILIES = ("glossary", "literal", "names", "places", "artifacts")
 # Off by default: Xinhua's spellings of minority-region places (Naqu → Nagqu). WMT21's human
-# references themselves write Naqu, and its raters flag such pinyin in 4 of 27 rated outputs
-# (docs/results_cleanup.md).
+# references themselves write Naqu, and of the rule's 27 fixes on rated segments only 11 touch a
+# rated error (docs/results_cleanup.md).
 OPTIONAL_FAMILIES = ("exonyms",)
 CONTEXT_WINDOW = 8  # words either side of an ambiguous variant searched for a context word
 
@@ -334,15 +334,16 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
 
 
 # Characters of place names that MT reads the everyday way where the name reads another (长治
-# Changzhi, not Zhangzhi; 涡阳 Guoyang; 牟定 Mouding; 六安 Lu'an; 蚌埠 Bengbu).
+# Changzhi, not Zhangzhi; 涡阳 Guoyang; 牟定 Mouding).
 _POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌番铅单莘冠重厦丽蔚洞行会栎枞歙亳阆圩召沈解尉埔")
 
 
 @lru_cache(maxsize=1)
 def _misread_places() -> dict[str, tuple[str, str]]:
     """Folded spelling of a place name with another reading of one of its characters → (official
-    English, Chinese): 长治 "Zhangzhi" → Changzhi, 涡阳 "Woyang" → Guoyang, 六安 "Liuan" → Lu'an. Only
-    spellings that no other place has and that are not the official one."""
+    English, Chinese): 长治 "Zhangzhi" → Changzhi, 涡阳 "Woyang" → Guoyang. Only spellings that no
+    other place has and that are not the official one; pypinyin must know the official reading (it
+    does not list "bu" for 埠 of 蚌埠, so "Bangbu" is not repaired)."""
     official: dict[str, set[str]] = {}
     readings: dict[str, set[tuple[str, str]]] = {}
     for row in read_tsv("en_places.tsv"):
