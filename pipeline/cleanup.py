@@ -342,8 +342,8 @@ _POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌�
 def _misread_places() -> dict[str, tuple[str, str]]:
     """Folded spelling of a place name with another reading of one of its characters → (official
     English, Chinese): 长治 "Zhangzhi" → Changzhi, 涡阳 "Woyang" → Guoyang. Only spellings that no
-    other place has and that are not the official one; pypinyin must know the official reading (it
-    does not list "bu" for 埠 of 蚌埠, so "Bangbu" is not repaired)."""
+    other place has and that are not the official one. A name pypinyin knows as a phrase (蚌埠, 六安)
+    gets only its phrase reading, so its misreadings ("Bangbu", "Liuan") are not listed."""
     official: dict[str, set[str]] = {}
     readings: dict[str, set[tuple[str, str]]] = {}
     for row in read_tsv("en_places.tsv"):
