@@ -73,6 +73,8 @@ _SPLIT_THOUSANDS = re.compile(r"(?<![\d,.])(\d{2,3}(?:,\d{3})*), (\d{3})(?![\d,]
 _NUMBER_WORD = re.compile(r"\b(\d(?:[\d,.]*\d)?)([a-z]{3,})\b")
 # "23.5 %", "( 5 working days )": spaces MT leaves before a percent sign and inside brackets.
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \t]+(?=%)")
+# The middle dot of a transliterated name kept by MT: "Aierken · Tuniyazi" (艾尔肯·吐尼亚孜).
+_NAME_DOT = re.compile(r"\b([A-Z][a-z]+)([ \t]*[·•][ \t]*)([A-Z][a-z]+)\b")
 # "24 -hour", "June 14 ,2026": a space before a hyphen or a comma after a number.
 _SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\d)[ \t]+(?=-[a-z])")
 _DATE_COMMA = re.compile(r"(?<=\d)[ \t]+,[ \t]*(?=(?:19|20)\d\d\b)")
@@ -196,6 +198,10 @@ def spacing(text: str) -> list[ArtifactFix]:
     for m in _SPLIT_THOUSANDS.finditer(text):
         if int(m.group(1).replace(",", "")) > 31:  # "July 25, 135 cases" is a date and a count
             out.append((m.end(1), m.start(2), ",", "artifact.spacing", 0.8))
+    for m in _NAME_DOT.finditer(text):
+        # Both parts pinyin of two or more syllables: a name; "Daily · New Media" is a brand.
+        if all(len(split_pinyin(w.lower()) or ()) >= 2 for w in (m.group(1), m.group(3))):
+            out.append((m.start(2), m.end(2), " ", "artifact.spacing", 0.8))
     for m in _SPACE_BEFORE_PERCENT.finditer(text):
         out.append((m.start(), m.end(), "", "artifact.spacing", 0.85))
     for m in _SPACE_BEFORE_HYPHEN.finditer(text):

@@ -945,6 +945,23 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 _TWO_WORDS = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 
 
+_DOTTED = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]*[·•][ \t]*([A-Z][a-z]+)\b")
+
+
+def _add_dotted_name(doc: Doc, at: int, starts: list[int], taken: list[tuple[int, int]]) -> bool:
+    """ "Mayor Aierken · Tuniyazi": a transliterated name whose parts MT kept the middle dot between."""
+    m = _DOTTED.match(doc.text, at)
+    if m is None or not all(len(split_pinyin(w.lower()) or ()) >= 2 for w in m.groups()):
+        return False
+    i = bisect.bisect_left(starts, m.start(1))
+    if i and taken[i - 1][1] > m.start(1):
+        return False
+    # An entity inside the span (the first part alone, found as a word) gives way to the whole name.
+    doc.entities[:] = [e for e in doc.entities if not (m.start(1) <= e.start and e.end <= m.end(2))]
+    doc.add_entity("person", m.start(1), m.end(2), canonical=" ".join(m.groups()), source="rule", score=0.6)
+    return True
+
+
 def _add_two_word_name(doc: Doc, at: int, starts: list[int], taken: list[tuple[int, int]]) -> None:
     """ "Prefectural Governor Jiwu Muga": a Yi or Uyghur name is two words of several pinyin
     syllables each, neither a surname nor a place."""
@@ -977,6 +994,8 @@ def _add_surname_mentions(doc: Doc) -> None:
         # The word after the title, or after its body ("Chairwoman of the Municipal CPPCC Wulan").
         of = _OF_LINK.match(doc.text, t.end)
         after = bodies[of.end()] if of and of.end() in bodies else t.end
+        if _add_dotted_name(doc, after, starts, taken):
+            continue
         m = _NEXT_WORD.match(doc.text, after)
         if m is None:
             _add_two_word_name(doc, after, starts, taken)

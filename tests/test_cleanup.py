@@ -323,3 +323,10 @@ def test_a_prefectures_party_secretary_read_as_a_states() -> None:
     text = "In Linxia Hui Autonomous Prefecture, State Party Secretary Chen Guohua spoke."
     assert TranslationCleanup(rules=("places",))(Doc(text, lang="en")).clean_text == (
         "In Linxia Hui Autonomous Prefecture, Secretary of the Prefectural Party Committee Chen Guohua spoke.")
+
+
+def test_the_middle_dot_of_a_transliterated_name() -> None:
+    fix = TranslationCleanup(rules=("spacing",))
+    assert fix(Doc("Mayor Aierken · Tuniyazi spoke.", lang="en")).clean_text == "Mayor Aierken Tuniyazi spoke."
+    text = "Beijing Daily · New Media reported."  # a brand, not a name
+    assert fix(Doc(text, lang="en")).clean_text == text

@@ -353,3 +353,8 @@ def test_names_before_a_body_word_and_parser_persons_with_directions_are_not_per
 
     doc = Pipeline()(Doc("The Municipal Wei Jian Committee met officials of Keerqin Left Wing Back Flag.", lang="en"))
     assert [e.text for e in doc.entities if e.type == "person"] == []
+
+
+def test_a_name_whose_parts_keep_the_middle_dot() -> None:
+    doc = _run("Mayor Aierken · Tuniyazi spoke.")
+    assert [(e.text, e.canonical) for e in doc.entities if e.type == "person"] == [("Aierken · Tuniyazi", "Aierken Tuniyazi")]
