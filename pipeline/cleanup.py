@@ -23,8 +23,8 @@ from pypinyin import Style, pinyin
 from .artifacts import ARTIFACT_RULES, FUNCTION_WORDS, find_artifacts
 from .doc import Doc
 from .errors import ConfigError
-from .literal import (DIVISION_SUFFIXES, LEVEL_WORDS, document_provinces, literal_index, place_exonyms,
-                      provinces_of_bases)
+from .literal import (DIVISION_SUFFIXES, LEVEL_WORDS, literal_index, place_exonyms, provinces_of,
+                      provinces_of_bases, region_names)
 from .glossary import ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
 from .registry import Stage, register_stage
 from .resources import read_tsv
@@ -368,26 +368,47 @@ def _misread_places() -> dict[str, tuple[str, str]]:
     return {c: next(iter(v)) for c, v in readings.items() if len(v) == 1 and c not in official}
 
 
+# Capitalized words that may stand next to a place name without making it part of another name.
+_PLACE_NEIGHBOURS = frozenset("Airport Station Port Railway Town Township Village Prefecture Prefectural "
+                              "Municipal County District City Banner League River Lake Mountains Mount Peak "
+                              "Desert Grassland Basin Plateau Autonomous Region Monastery Temple".split())
+_LEVEL_OR_NEIGHBOUR = LEVEL_WORDS | _PLACE_NEIGHBOURS
+
+
+def _word_after_place(text: str, start: int, end: int) -> str | None:
+    """The capitalized word right after a place name at text[start:end] ("" when there is none), or
+    None when a capitalized word before it makes the span part of another name ("Wang Linzhi" is a
+    person; a sentence's first function word, "In Linzhi", and a level word do not count)."""
+    lo = max(0, start - 30)
+    before = re.search(r"([A-Z][A-Za-z]+)[ \t]+$", text[lo:start])
+    if before and before.group(1) not in _PLACE_NEIGHBOURS and not (
+            before.group(1).lower() in FUNCTION_WORDS and _sentence_start(text, lo + before.start())):
+        return None
+    after = re.match(r"[ \t]+([A-Z][A-Za-z]+)", text[end : end + 30])
+    return after.group(1) if after else ""
+
+
 def misread_place_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     """ "Zhangzhi Municipal Party Committee" → Changzhi: a place name spelled with another reading of
     a polyphonic character, before a level word or in a document about its province, and not inside
     another name ("Zhang Zhi" and "Wang Zhangzhi" are people)."""
     table = _misread_places()
+    named: frozenset[str] | None = None  # the document's regions, scanned once when first needed
     out = []
     for m in re.finditer(r"\b[A-Z][a-z]+(?:'[a-z]+)?\b", text):
         hit = table.get(m.group().lower().replace("'", ""))
         if hit is None:
             continue
         english, zh = hit
-        after = re.match(r"[ \t]+([A-Z][A-Za-z]+)", text[m.end() : m.end() + 30])
-        before = re.search(r"([A-Z][A-Za-z]+)[ \t]+$", text[max(0, m.start() - 30) : m.start()])
-        if before and before.group(1) not in _PLACE_NEIGHBOURS and not (
-                before.group(1).lower() in FUNCTION_WORDS and _sentence_start(text, m.start() - len(before.group()))):
+        after = _word_after_place(text, m.start(), m.end())
+        if after is None:
             continue
-        if after and after.group(1) in LEVEL_WORDS | _PLACE_NEIGHBOURS:
+        if after in _LEVEL_OR_NEIGHBOUR:
             out.append((m.start(), m.end(), english, "place.reading", 0.75))
-        elif after is None and set(provinces_of_bases().get(zh, ())) & document_provinces(text, frozenset({m.group()})):
-            out.append((m.start(), m.end(), english, "place.reading", 0.7))
+        elif not after:
+            named = region_names(text) if named is None else named
+            if set(provinces_of_bases().get(zh, ())) & provinces_of(named - {m.group()}):
+                out.append((m.start(), m.end(), english, "place.reading", 0.7))
     return out
 
 
@@ -412,19 +433,13 @@ def department_order_corrections(text: str) -> list[tuple[int, int, str, str, fl
     return out
 
 
-# Capitalized words that may stand next to a place name without making it part of another name.
-_PLACE_NEIGHBOURS = frozenset("Airport Station Port Railway Town Township Village Prefecture Prefectural "
-                              "Municipal County District City Banner League River Lake Mountains Mount Peak "
-                              "Desert Grassland Basin Plateau Autonomous Region Monastery Temple".split())
-
 
 @lru_cache(maxsize=1)
 def _exonyms() -> tuple[dict[str, tuple[str, str, tuple[str, ...]]], re.Pattern[str]]:
     """Pinyin as MT writes it → (standard English, Chinese name, its provinces), and a pattern of the
     pinyin words."""
-    table = {pinyin: (english, zh) for zh, pinyin, english, _kind in place_exonyms()}
     bases = provinces_of_bases()
-    table = {pinyin: (english, zh, bases.get(_zh_base(zh), ())) for pinyin, (english, zh) in table.items()}
+    table = {pinyin: (english, zh, bases.get(_zh_base(zh), ())) for zh, pinyin, english, _kind in place_exonyms()}
     return table, re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
 
 
@@ -443,16 +458,14 @@ def exonym_corrections(text: str, source: str | None = None) -> list[tuple[int, 
             runs[-1].append(m)
         else:
             runs.append([m])
+    named = region_names(text) if runs else frozenset()
     out = []
     for run in runs:
         start, end = run[0].start(), run[-1].end()
-        lo = max(0, start - 30)
-        before = re.search(r"([A-Z][A-Za-z]+)[ \t]+$", text[lo:start])
-        after = re.match(r"[ \t]+([A-Z][A-Za-z]+)", text[end : end + 30])
-        if before and before.group(1) not in _PLACE_NEIGHBOURS and not (
-                before.group(1).lower() in FUNCTION_WORDS and _sentence_start(text, lo + before.start())):
-            continue  # "In Linzhi" starts a sentence
-        neighbour_after = bool(after) and after.group(1) in _PLACE_NEIGHBOURS  # type: ignore[union-attr]
+        after = _word_after_place(text, start, end)
+        if after is None:
+            continue
+        neighbour_after = after in _PLACE_NEIGHBOURS
         if after and not neighbour_after:
             continue
         names = [table[m.group()] for m in run]
@@ -461,7 +474,7 @@ def exonym_corrections(text: str, source: str | None = None) -> list[tuple[int, 
         if len(words) < len(run):
             continue  # "Lang Lang" is a pianist
         if syllables < 3 and not neighbour_after and not any(
-                set(ps) & document_provinces(text, words) for *_, ps in names):
+                set(ps) & provinces_of(named - words) for *_, ps in names):
             continue  # in a document about Xizang, "Linzhi" alone is the city
         if source is not None and any(_zh_base(zh) not in source for _, zh, _ in names):
             continue

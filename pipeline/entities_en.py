@@ -945,6 +945,12 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 _TWO_WORDS = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 
 
+def _overlaps(starts: list[int], taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint `taken` spans (`starts`: their starts)."""
+    i = bisect.bisect_left(starts, start)
+    return i < len(taken) and taken[i][0] < end or bool(i) and taken[i - 1][1] > start
+
+
 _DOTTED = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]*[·•][ \t]*([A-Z][a-z]+)\b")
 
 
@@ -968,8 +974,7 @@ def _add_two_word_name(doc: Doc, at: int, starts: list[int], taken: list[tuple[i
     m = _TWO_WORDS.match(doc.text, at)
     if m is None:
         return
-    i = bisect.bisect_left(starts, m.start(1))
-    if i < len(taken) and taken[i][0] < m.end(2) or i and taken[i - 1][1] > m.start(1):
+    if _overlaps(starts, taken, m.start(1), m.end(2)):
         return
     words = (m.group(1), m.group(2))
     gaz = place_gazetteer()
@@ -1001,8 +1006,7 @@ def _add_surname_mentions(doc: Doc) -> None:
             _add_two_word_name(doc, after, starts, taken)
             continue
         word = m.group(1)
-        i = bisect.bisect_left(starts, m.start(1))
-        if i < len(taken) and taken[i][0] < m.end(1) or i and taken[i - 1][1] > m.start(1):
+        if _overlaps(starts, taken, m.start(1), m.end(1)):
             # "Chairwoman of the Municipal CPPCC Wulan attended": a county's name right after a title
             # is a Mongolian name (乌兰), not the county ("the Mayor Zhangjiakou office" is the city).
             place = [e for e in doc.entities if (e.start, e.end) == m.span(1) and e.type == "place"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Iterable
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -372,7 +373,7 @@ class LiteralIndex:
             run_end[k] = end
             if k and gap_kind(text, spans[k - 1][1], spans[k][0]) != " ":
                 end = k
-        named_provinces = document_provinces(text)
+        named_provinces = provinces_of(region_names(text))
         out: list[GlossaryMatch] = []
         for j in range(len(spans)):
             indexes = (self._names, self._terms) if spans[j][2][:1].isupper() else (self._terms,)
@@ -483,11 +484,15 @@ def _regions() -> tuple[dict[str, frozenset[str]], re.Pattern[str]]:
             re.compile(r"\b(" + "|".join(sorted(region, key=len, reverse=True)) + r")\b"))
 
 
-def document_provinces(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
-    """The provinces a document is about: those it names, and those of the prefectures it names
-    (but the names in `exclude`, whose own province is in question)."""
-    region, pattern = _regions()
-    return {p for name in set(pattern.findall(text)) - exclude for p in region[name]}
+def region_names(text: str) -> frozenset[str]:
+    """The provinces and prefectures a document names (one scan; see `provinces_of`)."""
+    return frozenset(_regions()[1].findall(text))
+
+
+def provinces_of(names: Iterable[str]) -> set[str]:
+    """The provinces `region_names` stand for: the provinces themselves and the prefectures' ones."""
+    region = _regions()[0]
+    return {p for name in names for p in region[name]}
 
 
 @lru_cache(maxsize=1)
