@@ -294,6 +294,37 @@ def _translates(sense: tuple[str, ...], words: list[str]) -> bool:
     return not all(w in pinyin_syllables() for w in words)
 
 
+def _with_garble_senses(glossary: Glossary, table: dict[str, frozenset[tuple[str, ...]]]
+                        ) -> dict[str, frozenset[tuple[str, ...]]]:
+    """`table` plus the senses MT gives single characters, read off the glossary's own garbles of
+    set phrases: a garble with one content word per character ("unveil the list and hang the
+    commander", 揭榜挂帅) pairs them in order, so another phrase's rendering with those characters,
+    or another mix of one phrase's known renderings ("uncover the list and hang the handsome"), is
+    predicted. English word order can break the pairing ("fee collection station" for 收费站 pairs 费
+    with "collection"), so a pair is kept only where the dictionary gives the word as a sense of some
+    word written with that character (揭开 "to uncover"). Pinyin and function words teach nothing."""
+    pairs: dict[str, set[str]] = {}
+    for e in glossary.of_type("term"):
+        for v in e.variant_specs:
+            words = [w.lower() for w in _WORD.findall(v.text) if w.lower() not in _FUNCTION_WORDS]
+            for z in e.zh_forms:
+                if v.ambiguous or len(z) < 3 or len(words) != len(z):
+                    continue
+                for ch, w in zip(z, words):
+                    if len(w) > 2 and w not in _readings(ch) and (stem(w),) not in table.get(ch, ()):
+                        pairs.setdefault(ch, set()).add(stem(w))
+    support: dict[str, set[str]] = {}
+    for zh, senses in glosses().items():
+        if len(zh) > 1 and not pairs.keys().isdisjoint(zh):
+            words = {w for sense in senses for w in sense}
+            for ch in pairs.keys() & set(zh):
+                support.setdefault(ch, set()).update(pairs[ch] & words)
+    out = dict(table)
+    for ch, learned in support.items():
+        out[ch] = out.get(ch, frozenset()) | frozenset((w,) for w in learned)
+    return out
+
+
 def _with_company_names(glossary: Glossary) -> tuple[dict[str, frozenset[tuple[str, ...]]],
                                                      dict[str, frozenset[tuple[str, ...]]]]:
     """The dictionary's senses plus the English names of the glossary's companies as the senses of
@@ -336,21 +367,25 @@ class LiteralIndex:
             entry = GlossaryEntry(zh=zh, canonical=english, type="place", zh_forms=(zh,), origin="en_places.tsv")
             targets.append(_Target(zh, entry, True, 1, provinces.get(zh, ())))
         self._table, self._own = _with_company_names(glossary)
+        self._term_table = _with_garble_senses(glossary, self._table)
         # Names are only looked up at capitalized words, set phrases at any word; a rendering never
         # starts with a function word.
         self._last: tuple[str, list[GlossaryMatch]] | None = None
         self._names: dict[str, list[_Target]] = {}
         self._terms: dict[str, list[_Target]] = {}
-        targets = [replace(t, second=None if (w := _second_words(t.zh, self._table, t.entry.type == "enterprise")) is None
-                           else frozenset(w | {loose(x) for x in w} if t.entry.type == "place" else w))
+        targets = [replace(t, second=None if (w := _second_words(t.zh, self._table_of(t), t.entry.type == "enterprise"))
+                           is None else frozenset(w | {loose(x) for x in w} if t.entry.type == "place" else w))
                    for t in targets]
         for t in targets:
             index = self._terms if t.entry.type == "term" else self._names
-            firsts = _first_words(t.zh, self._table, t.entry.type == "enterprise") - _FUNCTION_WORDS
+            firsts = _first_words(t.zh, self._table_of(t), t.entry.type == "enterprise") - _FUNCTION_WORDS
             if t.entry.type == "place":
                 firsts |= {loose(w) for w in firsts}
             for w in firsts:
                 index.setdefault(w, []).append(t)
+
+    def _table_of(self, t: _Target) -> dict[str, frozenset[tuple[str, ...]]]:
+        return self._term_table if t.entry.type == "term" else self._table
 
     def find(self, text: str) -> list[GlossaryMatch]:
         """Literal renderings in `text`, as glossary variant matches (`Variant.literal`). The cleanup
@@ -387,7 +422,7 @@ class LiteralIndex:
                                                  or place and nxt[2] in t.second):
                     continue
                 for end_j, translated, split, short in _ends(t.zh, stems, lowers, j, limit,
-                                                             looses if place else None, self._table, self._own,
+                                                             looses if place else None, self._table_of(t), self._own,
                                                              t.entry.type == "enterprise"):
                     if translated < t.min_translated or end_j == j or t.needs_split and not split:
                         continue

@@ -71,6 +71,21 @@ def test_set_phrases_need_three_translated_pieces_in_lower_case() -> None:
         assert literal_fixes(text) == [], text
 
 
+def test_set_phrases_read_with_character_senses_learned_from_garbles() -> None:
+    # 产教融合: the glossary lists "production teaching integration"; 产 "industry" comes from the
+    # garble "industry chains link" of 产业链, backed by the dictionary (产业 "industry").
+    assert [f[:2] for f in literal_fixes("Promote the industry teaching melt together of the city.")] == [
+        ("industry teaching melt together", "industry-education integration")]
+    index = literal_index(load_glossary())
+    assert ("industry",) in index._term_table["产"] and ("industry",) not in glosses()["产"]
+    assert ("uncover",) in index._term_table["揭"]  # 揭开 "to uncover"
+    # "fee collection station" (收费站) pairs 费 with "collection" in English word order; no
+    # dictionary word with 费 means "collection", so the pair is not learned.
+    assert ("collection",) not in index._term_table["费"]
+    # Names are read with the dictionary's senses only.
+    assert index._table is not index._term_table and ("industry",) not in index._table["产"]
+
+
 def test_the_rule_family_can_be_switched_off() -> None:
     text = "The fair was held in Worship Ceremony District on Monday."
     assert literal_fixes(text, rules=("glossary", "names", "artifacts")) == []
