@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .glossary import stem
 from .romanize import split_pinyin
 
 ArtifactFix = tuple[int, int, str, str, float]
@@ -51,6 +52,9 @@ LEGIT_DOUBLES = frozenset(
 
 _STRAY_CAPITAL = re.compile(r"(?<=[a-z][a-z] )([A-Z][a-z]{0,5})(?= [a-z])")
 _STRAY_CLAUSE_WORD = re.compile(r"(?:\b([a-z]+) |, )([A-Z][a-z]+)(?= [a-z])")
+# A verb's past form capitalized between lowercase words ("The meeting Emphasized that"): the -ed
+# form of an English verb is never a name on its own.
+_STRAY_PAST = re.compile(r"\b[a-z]{2,} ([A-Z][a-z]{3,}ed)(?= [a-z])")
 _PREV_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
 _DOUBLED_WORD = re.compile(r"\b([A-Za-z]+)([ \t]+)([A-Za-z]+)\b")
 # A run of capitalized words on one line, in which a repeated 2-3 word name is an MT artifact
@@ -111,8 +115,21 @@ def stray_capitals(text: str) -> list[ArtifactFix]:
         if lead in ("and", "or") and before and before.group(1)[:1].isupper():
             continue  # "Development and Reform Commission": part of a capitalized name
         out.append((m.start(2), m.end(2), word.lower(), "artifact.stray_capital", 0.8))
+    seen = {f[0] for f in out}
+    for m in _STRAY_PAST.finditer(text):
+        if m.start(1) in seen or not _english_verb(m.group(1).lower()) or _in_headline(text, m.start()):
+            continue
+        out.append((m.start(1), m.end(1), m.group(1).lower(), "artifact.stray_capital", 0.8))
     out.sort()
     return out
+
+
+def _english_verb(past: str) -> bool:
+    """Whether a "-ed" word is the past of an English word CC-CEDICT glosses ("to emphasize" →
+    "emphasized"); a name that ends so ("Mohammed") is not."""
+    from .literal import one_word_senses
+
+    return stem(past) in one_word_senses()
 
 
 def doubled_words(text: str) -> list[ArtifactFix]:

@@ -134,6 +134,13 @@ def glosses() -> dict[str, frozenset[tuple[str, ...]]]:
     return _dictionary()[0]
 
 
+@lru_cache(maxsize=1)
+def one_word_senses() -> frozenset[str]:
+    """Stems of the one-word English senses in the dictionary ("to emphasize" → "emphasiz"): the
+    English vocabulary a capitalized word is checked against before it is lowered."""
+    return frozenset(s[0] for senses in glosses().values() for s in senses if len(s) == 1)
+
+
 def exonyms() -> dict[str, frozenset[tuple[str, ...]]]:
     """Senses written with a capital (香格里拉 → Shangri-La, 澳 → Macao): established English names,
     which are correct renderings of the whole name, not literal ones."""

@@ -142,6 +142,15 @@ def test_clause_words_capitalized_mid_sentence():
     assert stray_capitals("we went to Beijing on Monday") == []
 
 
+def test_a_verbs_past_form_capitalized_mid_sentence():
+    text = "The meeting Emphasized that the flood season has begun; it is hereby Publicized as follows."
+    assert [f[2] for f in stray_capitals(text)] == ["emphasized", "publicized"]
+    # A name that ends in -ed, a capitalized run, a name's next word and a headline stay.
+    for kept in ("officials met with Mohammed bin Salman", "the Hospital Affiliated to Xiamen University",
+                 "the city United Front Work Department", "A Study Conducted by the Team Was Published Today"):
+        assert stray_capitals(kept) == [], kept
+
+
 def test_repeated_name_inside_a_title_run():
     text = "Municipal Party Secretary Wu Zhengyang Wu Zhengyang delivered a speech."
     assert [text[s:e] for s, e, *_ in doubled_words(text)] == [" Wu Zhengyang"]
