@@ -38,7 +38,10 @@ CLAUSE_WORDS = frozenset(
     guarantee guide help implement improve increase integrate intensify make optimize organize
     persist play prevent promote protect provide pursue push put raise realize reduce reform
     resolutely resolve serve set speed stabilize steadily step stick strengthen strictly strive
-    support take thoroughly tighten unswervingly upgrade vigorously work""".split()
+    support take thoroughly tighten unswervingly upgrade vigorously work seek escort safeguard uphold
+    insist grasp launch maintain adopt foster highlight innovate learn listen modernize oppose
+    participate perfect practice prioritize reinforce respond revitalize rectify regulate remain
+    respect solve study supervise tackle transform unite urge""".split()
 )
 # Capitalized on purpose mid-sentence: "A shares", "Grade A", the month "May", "Will" as a name.
 _NOT_STRAY = frozenset({"a", "may", "will", "can", "us"})

@@ -140,6 +140,8 @@ def test_clause_words_capitalized_mid_sentence():
     text = "departments should Further optimize the environment, And form a system.\nHow to Build a Better City"
     assert [(f[2]) for f in stray_capitals(text)] == ["further", "and"]
     assert stray_capitals("we went to Beijing on Monday") == []
+    text = "Reports should Seek truth from facts, and Escort the development of enterprises."
+    assert [f[2] for f in stray_capitals(text)] == ["seek", "escort"]
 
 
 def test_a_verbs_past_form_capitalized_mid_sentence():
