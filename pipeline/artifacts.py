@@ -15,6 +15,7 @@ import re
 from typing import Callable
 
 from .glossary import stem
+from .literal import one_word_senses
 from .romanize import split_pinyin
 
 ArtifactFix = tuple[int, int, str, str, float]
@@ -120,18 +121,16 @@ def stray_capitals(text: str) -> list[ArtifactFix]:
         out.append((m.start(2), m.end(2), word.lower(), "artifact.stray_capital", 0.8))
     seen = {f[0] for f in out}
     for m in _STRAY_PAST.finditer(text):
-        if m.start(1) in seen or not _english_verb(m.group(1).lower()) or _in_headline(text, m.start()):
+        if m.start(1) in seen or not _english_word(m.group(1).lower()) or _in_headline(text, m.start()):
             continue
         out.append((m.start(1), m.end(1), m.group(1).lower(), "artifact.stray_capital", 0.8))
     out.sort()
     return out
 
 
-def _english_verb(past: str) -> bool:
-    """Whether a "-ed" word is the past of an English word CC-CEDICT glosses ("to emphasize" →
+def _english_word(past: str) -> bool:
+    """Whether a "-ed" word is a form of an English word CC-CEDICT glosses ("to emphasize" →
     "emphasized"); a name that ends so ("Mohammed") is not."""
-    from .literal import one_word_senses
-
     return stem(past) in one_word_senses()
 
 

@@ -305,9 +305,8 @@ def _with_garble_senses(glossary: Glossary, table: dict[str, frozenset[tuple[str
                         ) -> dict[str, frozenset[tuple[str, ...]]]:
     """`table` plus the senses MT gives single characters, read off the glossary's own garbles of
     set phrases: a garble with one content word per character ("unveil the list and hang the
-    commander", 揭榜挂帅) pairs them in order, so another phrase's rendering with those characters,
-    or another mix of one phrase's known renderings ("uncover the list and hang the handsome"), is
-    predicted. English word order can break the pairing ("fee collection station" for 收费站 pairs 费
+    commander", 揭榜挂帅; "industry chains link", 产业链) pairs them in order, so another phrase's
+    rendering with those characters is predicted ("industry teaching melt together", 产教融合). English word order can break the pairing ("fee collection station" for 收费站 pairs 费
     with "collection"), so a pair is kept only where the dictionary gives the word as a sense of some
     word written with that character (揭开 "to uncover"). Pinyin and function words teach nothing."""
     pairs: dict[str, set[str]] = {}
