@@ -314,14 +314,80 @@ _STATE_COMMITTEE = re.compile(r"\bState\s+(?:Party\s+(?=(?:Deputy\s+)?Secretary\
                               r"(?:\s*((?:Deputy\s+)?Secretary)\b)?")
 
 
+# The official English of the peoples named in autonomous areas' names (德宏傣族景颇族自治州 is
+# Dehong Dai and Jingpo Autonomous Prefecture).
+_PEOPLES = {
+    "彝": "Yi", "回": "Hui", "苗": "Miao", "傣": "Dai", "景颇": "Jingpo", "壮": "Zhuang", "布依": "Bouyei",
+    "土家": "Tujia", "藏": "Tibetan", "蒙古": "Mongolian", "维吾尔": "Uygur", "哈萨克": "Kazakh", "白": "Bai",
+    "哈尼": "Hani", "傈僳": "Lisu", "纳西": "Naxi", "侗": "Dong", "瑶": "Yao", "水": "Shui", "仡佬": "Gelao",
+    "羌": "Qiang", "撒拉": "Salar", "保安": "Bonan", "东乡": "Dongxiang", "土": "Tu", "满": "Manchu",
+    "朝鲜": "Korean", "达斡尔": "Daur", "鄂温克": "Ewenki", "鄂伦春": "Oroqen", "锡伯": "Xibe", "拉祜": "Lahu",
+    "佤": "Va", "布朗": "Blang", "阿昌": "Achang", "普米": "Pumi", "怒": "Nu", "独龙": "Derung",
+    "仫佬": "Mulao", "毛南": "Maonan", "畲": "She", "黎": "Li", "柯尔克孜": "Kirgiz", "塔吉克": "Tajik",
+    "裕固": "Yugur", "德昂": "De'ang",
+}
+_AUTONOMOUS_LEVELS = (("自治州", "Prefecture", ("Prefecture", "State")), ("自治县", "County", ("County",)),
+                      ("自治旗", "Banner", ("Banner", "Flag")))
+
+
+@lru_cache(maxsize=1)
+def _autonomous_areas() -> tuple[dict[str, str], re.Pattern[str] | None]:
+    """(one-word English name → official full name with its peoples, pattern of those names
+    followed by peoples each marked "Nationality" and a level word): MT renders 族 as
+    "Nationality" ("Dehong Dai Nationality Jingpo Nationality Autonomous Prefecture")."""
+    names: dict[str, str] = {}
+    for row in read_tsv("en_places.tsv"):
+        if len(row) < 3 or " " in row[0]:
+            continue
+        english, zh = row[0], row[1]
+        for suffix, level, _misread in _AUTONOMOUS_LEVELS:
+            if not zh.endswith(suffix) or "族" not in zh:
+                continue
+            *segments, _rest = zh[: -len(suffix)].split("族")
+            first = next((p for p in sorted(_PEOPLES, key=len, reverse=True) if segments[0].endswith(p)), None)
+            if first is None or not all(p in _PEOPLES for p in segments[1:]):
+                continue
+            peoples = [_PEOPLES[first], *(_PEOPLES[p] for p in segments[1:])]
+            joined = peoples[0] if len(peoples) == 1 else ", ".join(peoples[:-1]) + " and " + peoples[-1]
+            names[english] = f"{english} {joined} Autonomous {level}"
+    if not names:
+        return names, None
+    levels = "|".join(w for *_, misread in _AUTONOMOUS_LEVELS for w in misread)
+    return names, re.compile(
+        r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\s+"
+        r"(?:(?:and\s+)?[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?\s+Nationalit(?:y|ies),?\s+)+"
+        rf"Autonomous\s+({levels})\b")
+
+
+def autonomous_area_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
+    """An autonomous area's name with each people marked "Nationality" → its official name, peoples
+    read from the Chinese name: "Weining Yi Nationality Hui Nationality Miao Nationality Autonomous
+    County" → Weining Yi, Hui and Miao Autonomous County ("Wenshan Strong Nationality Miao
+    Nationality Autonomous Prefecture", 壮 translated, → Wenshan Zhuang and Miao ...)."""
+    names, pattern = _autonomous_areas()
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        official = names[m.group(1)]
+        if m.group(2) in next(misread for _s, level, misread in _AUTONOMOUS_LEVELS if official.endswith(level)):
+            out.append((m.start(), m.end(), official, "place.autonomous", 0.8))
+    return out
+
+
 def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     """A level word MT read as a common noun. 州 as "State": "Dali State" → "Dali Prefecture" for an
     autonomous prefecture; in a document that names one, "State Party Committee" / "State
-    Government" are the prefecture's. 旗 as "Flag": "Aohan Flag" → "Aohan Banner"."""
-    out = [(m.start(1), m.end(2), "Autonomous Prefecture", "place.prefecture", 0.8) if m.group(1)
-           else (m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
-           for m in _misread_level("自治州", "State").finditer(text)]
-    if out or _misread_level("自治州", "Prefecture").search(text):
+    Government" are the prefecture's. 旗 as "Flag": "Aohan Flag" → "Aohan Banner". An autonomous
+    area's peoples marked "Nationality" (`autonomous_area_corrections`)."""
+    areas = autonomous_area_corrections(text)
+    out = areas + [
+        (m.start(1), m.end(2), "Autonomous Prefecture", "place.prefecture", 0.8) if m.group(1)
+        else (m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
+        for m in _misread_level("自治州", "State").finditer(text)
+        if not any(a <= m.start(2) < b for a, b, *_ in areas)]
+    if out and any(fix.endswith("Prefecture") for _a, _b, fix, *_ in out) \
+            or _misread_level("自治州", "Prefecture").search(text):
         # In a document about an autonomous prefecture, 州委 is its Party committee: "State
         # Committee" → "Prefectural Party Committee"; 州长 "State Governor" → "Prefectural Governor".
         out += [(m.start(), m.end(), f"{m.group(1)} of the Prefectural Party Committee" if m.group(1)
@@ -329,7 +395,8 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
                 for m in _STATE_COMMITTEE.finditer(text)]
         out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)
                 if not _STATE_COMMITTEE.match(text, m.start(1))]
-    out += [(m.start(2), m.end(2), "Banner", "place.banner", 0.8) for m in _misread_level("旗", "Flag").finditer(text)]
+    out += [(m.start(2), m.end(2), "Banner", "place.banner", 0.8) for m in _misread_level("旗", "Flag").finditer(text)
+            if not any(a <= m.start(2) < b for a, b, *_ in areas)]
     return out
 
 

@@ -297,6 +297,19 @@ def test_an_autonomous_prefecture_read_as_a_state_with_its_peoples() -> None:
                               "Committee led it.")
 
 
+def test_an_autonomous_areas_peoples_marked_nationality() -> None:
+    doc = clean("A team went to Weining Yi Nationality Hui Nationality Miao Nationality Autonomous County and "
+                "Dehong Dai Nationality Jingpo Nationality Autonomous State.", rules=("places",))
+    assert doc.clean_text == ("A team went to Weining Yi, Hui and Miao Autonomous County and Dehong Dai and Jingpo "
+                              "Autonomous Prefecture.")
+    # The peoples come from the Chinese name (文山壮族苗族自治州), so a translated one is repaired too.
+    assert clean("Wenshan Strong Nationality Miao Nationality Autonomous Prefecture held it.",
+                 rules=("places",)).clean_text == "Wenshan Zhuang and Miao Autonomous Prefecture held it."
+    # A county level word where the name is a prefecture's, or no "Nationality", is left alone.
+    for text in ("Dehong Dai Nationality Jingpo Nationality Autonomous County", "Dehong Dai Jingpo Autonomous Prefecture"):
+        assert clean(text, rules=("places",)).corrections == [], text
+
+
 def test_a_space_before_a_hyphen_or_a_dates_comma() -> None:
     doc = clean("A 24 -hour watch began on June 14 ,2026 for 1 ,000 people.", rules=("spacing",))
     assert doc.clean_text == "A 24-hour watch began on June 14, 2026 for 1 ,000 people."
