@@ -487,16 +487,27 @@ _DEPARTMENT_IN_CHINESE_ORDER = re.compile(
     r"(?:\s+Affairs)?)\s+(Department|Commission)\b")
 _DEPARTMENT_NAMES = {"Tissue": "Organization", "Organisation": "Organization", "United Front": "United Front Work",
                      "Political and Legal": "Political and Legal Affairs"}
+# 市委(副)书记 in Chinese order: "Municipal Committee Deputy Secretary", "Zhenping County Party Committee
+# Deputy Secretary". "County Party Committee Secretary Wang" is journalists' English and stays.
+_SECRETARY_IN_CHINESE_ORDER = re.compile(
+    r"\b((?:[A-Z][a-z'’]+\s+)?(?:Municipal|Provincial|County|District|Prefectural)\s+)"
+    r"(?:(?:CPC|Party)\s+Committee\s+((?:Executive\s+)?Deputy\s+)|Committee\s+((?:Executive\s+)?(?:Deputy\s+)?))"
+    r"Secretary\b(?!-|\s+General\b|\s+of\b)")
 
 
 def department_order_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     """ "Huaihua Municipal Committee Organization Department" → "Organization Department of the Huaihua
-    Municipal Party Committee", the order of official English (and of WMT21's human reference)."""
+    Municipal Party Committee", the order of official English (and of WMT21's human reference); the
+    same for a committee's (deputy) secretary ("Municipal Committee Deputy Secretary")."""
     out = []
     for m in _DEPARTMENT_IN_CHINESE_ORDER.finditer(text):
         name = " ".join(m.group(2).split())
         name = _DEPARTMENT_NAMES.get(name, name)
         out.append((m.start(), m.end(), f"{name} {m.group(3)} of the {m.group(1)}Party Committee", "body.order", 0.8))
+    for m in _SECRETARY_IN_CHINESE_ORDER.finditer(text):
+        rank = " ".join((m.group(2) or m.group(3) or "").split())
+        out.append((m.start(), m.end(), f"{rank + ' ' if rank else ''}Secretary of the {m.group(1)}Party Committee",
+                    "body.order", 0.8))
     return out
 
 

@@ -339,6 +339,16 @@ def test_a_party_committee_department_in_chinese_word_order() -> None:
     assert clean(text).clean_text == text
 
 
+def test_a_committees_secretary_in_chinese_word_order() -> None:
+    assert clean("Municipal Committee Deputy Secretary and Mayor Zhai Wenbo spoke.", rules=("glossary",)).clean_text == (
+        "Deputy Secretary of the Municipal Party Committee and Mayor Zhai Wenbo spoke.")
+    assert clean("Zhenping County Party Committee Deputy Secretary Li Bo", rules=("glossary",)).clean_text == (
+        "Deputy Secretary of the Zhenping County Party Committee Li Bo")
+    # Journalists write "County Party Committee Secretary Wang"; a secretary-general is another post.
+    for text in ("County Party Committee Secretary Wang Wei said", "Municipal Committee Secretary-General Li Na"):
+        assert [c for c in clean(text, rules=("glossary",)).corrections if c.rule == "body.order"] == [], text
+
+
 def test_a_prefectures_party_secretary_read_as_a_states() -> None:
     text = "In Linxia Hui Autonomous Prefecture, State Party Secretary Chen Guohua spoke."
     assert clean(text, rules=("places",)).clean_text == (
