@@ -386,8 +386,7 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
         else (m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
         for m in _misread_level("自治州", "State").finditer(text)
         if not any(a <= m.start(2) < b for a, b, *_ in areas)]
-    if out and any(fix.endswith("Prefecture") for _a, _b, fix, *_ in out) \
-            or _misread_level("自治州", "Prefecture").search(text):
+    if any(fix.endswith("Prefecture") for _a, _b, fix, *_ in out) or _misread_level("自治州", "Prefecture").search(text):
         # In a document about an autonomous prefecture, 州委 is its Party committee: "State
         # Committee" → "Prefectural Party Committee"; 州长 "State Governor" → "Prefectural Governor".
         out += [(m.start(), m.end(), f"{m.group(1)} of the Prefectural Party Committee" if m.group(1)
