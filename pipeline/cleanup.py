@@ -401,7 +401,7 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
 
 # Characters of place names that MT reads the everyday way where the name reads another (长治
 # Changzhi, not Zhangzhi; 涡阳 Guoyang; 牟定 Mouding).
-_POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌番铅单莘冠重厦丽蔚洞行会栎枞歙亳阆圩召沈解尉埔")
+_POLYPHONES = frozenset("长都朝涡泊峙珲曾筠荥覃峒伽漯牟乐六蚌番铅单莘冠重厦丽蔚洞行会栎枞歙亳阆圩召沈解尉埔澄句")
 
 
 @lru_cache(maxsize=1)

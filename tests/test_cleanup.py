@@ -283,6 +283,7 @@ def test_a_percent_sign_and_a_padded_bracket_lose_their_spaces() -> None:
 
 
 def test_a_place_read_with_another_reading_of_a_polyphonic_character() -> None:
+    assert clean("Dengcheng County and Gourong City", rules=("places",)).clean_text == "Chengcheng County and Jurong City"
     doc = clean("The Zhangzhi Municipal Party Committee met officials of Woyang County.", rules=("places",))
     assert doc.clean_text == "The Changzhi Municipal Party Committee met officials of Guoyang County."
     # Not inside a person's name, and not a spelling another place has (昭阳 Zhaoyang).
