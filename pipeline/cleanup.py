@@ -25,7 +25,8 @@ from .doc import Doc
 from .errors import ConfigError
 from .literal import (DIVISION_SUFFIXES, LEVEL_WORDS, literal_index, place_exonyms, provinces_of,
                       provinces_of_bases, region_names)
-from .glossary import ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, load_glossary, normalize_source, stem
+from .glossary import (ABBREVIATED_COMPANY_WORDS, NAME_TYPES, Glossary, GlossaryMatch, alternation, load_glossary,
+                       normalize_source, stem)
 from .registry import Stage, register_stage
 from .resources import read_tsv
 from .romanize import split_pinyin
@@ -300,7 +301,7 @@ def _misread_level(suffix: str, misreading: str) -> re.Pattern[str]:
              if len(row) > 2 and row[1].endswith(suffix) and " " not in row[0]}
     # The peoples' names may come between, with an old-style "Nationality": "Chuxiong Yi Nationality
     # Autonomous State" (group 2 starts at "Nationality" when it is there).
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternation(names)
                       + r")(?:(?:\s+(?:and\s+)?(?!Nationalit)[A-Z][a-z]+){0,3}?(?:\s+(Nationalit(?:y|ies)\s+))?"
                       + rf"\s*Autonomous)?\s+({misreading})\b")
 
@@ -331,30 +332,31 @@ _AUTONOMOUS_LEVELS = (("自治州", "Prefecture", ("Prefecture", "State")), ("�
 
 
 @lru_cache(maxsize=1)
-def _autonomous_areas() -> tuple[dict[str, str], re.Pattern[str] | None]:
-    """(one-word English name → official full name with its peoples, pattern of those names
-    followed by peoples each marked "Nationality" and a level word): MT renders 族 as
-    "Nationality" ("Dehong Dai Nationality Jingpo Nationality Autonomous Prefecture")."""
-    names: dict[str, str] = {}
+def _autonomous_areas() -> tuple[dict[str, tuple[str, tuple[str, ...]]], re.Pattern[str] | None]:
+    """(one-word English name → (official full name with its peoples, the level words MT may write
+    for it), pattern of those names followed by peoples each marked "Nationality" and a level word):
+    MT renders 族 as "Nationality" ("Dehong Dai Nationality Jingpo Nationality Autonomous Prefecture")."""
+    peoples_longest_first = sorted(_PEOPLES, key=len, reverse=True)
+    names: dict[str, tuple[str, tuple[str, ...]]] = {}
     for row in read_tsv("en_places.tsv"):
         if len(row) < 3 or " " in row[0]:
             continue
         english, zh = row[0], row[1]
-        for suffix, level, _misread in _AUTONOMOUS_LEVELS:
+        for suffix, level, misread in _AUTONOMOUS_LEVELS:
             if not zh.endswith(suffix) or "族" not in zh:
                 continue
             *segments, _rest = zh[: -len(suffix)].split("族")
-            first = next((p for p in sorted(_PEOPLES, key=len, reverse=True) if segments[0].endswith(p)), None)
+            first = next((p for p in peoples_longest_first if segments[0].endswith(p)), None)
             if first is None or not all(p in _PEOPLES for p in segments[1:]):
                 continue
             peoples = [_PEOPLES[first], *(_PEOPLES[p] for p in segments[1:])]
             joined = peoples[0] if len(peoples) == 1 else ", ".join(peoples[:-1]) + " and " + peoples[-1]
-            names[english] = f"{english} {joined} Autonomous {level}"
+            names[english] = (f"{english} {joined} Autonomous {level}", misread)
     if not names:
         return names, None
     levels = "|".join(w for *_, misread in _AUTONOMOUS_LEVELS for w in misread)
     return names, re.compile(
-        r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\s+"
+        r"\b(" + alternation(names) + r")\s+"
         r"(?:(?:and\s+)?[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?\s+Nationalit(?:y|ies),?\s+)+"
         rf"Autonomous\s+({levels})\b")
 
@@ -369,8 +371,8 @@ def autonomous_area_corrections(text: str) -> list[tuple[int, int, str, str, flo
         return []
     out = []
     for m in pattern.finditer(text):
-        official = names[m.group(1)]
-        if m.group(2) in next(misread for _s, level, misread in _AUTONOMOUS_LEVELS if official.endswith(level)):
+        official, levels = names[m.group(1)]
+        if m.group(2) in levels:
             out.append((m.start(), m.end(), official, "place.autonomous", 0.8))
     return out
 
@@ -381,11 +383,14 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
     Government" are the prefecture's. 旗 as "Flag": "Aohan Flag" → "Aohan Banner". An autonomous
     area's peoples marked "Nationality" (`autonomous_area_corrections`)."""
     areas = autonomous_area_corrections(text)
+
+    def outside_areas(i: int) -> bool:  # an area's whole name is already being rewritten
+        return not any(a <= i < b for a, b, *_ in areas)
+
     out = areas + [
         (m.start(1), m.end(2), "Autonomous Prefecture", "place.prefecture", 0.8) if m.group(1)
         else (m.start(2), m.end(2), "Prefecture", "place.prefecture", 0.8)
-        for m in _misread_level("自治州", "State").finditer(text)
-        if not any(a <= m.start(2) < b for a, b, *_ in areas)]
+        for m in _misread_level("自治州", "State").finditer(text) if outside_areas(m.start(2))]
     if any(fix.endswith("Prefecture") for _a, _b, fix, *_ in out) or _misread_level("自治州", "Prefecture").search(text):
         # In a document about an autonomous prefecture, 州委 is its Party committee: "State
         # Committee" → "Prefectural Party Committee"; 州长 "State Governor" → "Prefectural Governor".
@@ -395,7 +400,7 @@ def prefecture_corrections(text: str) -> list[tuple[int, int, str, str, float]]:
         out += [(m.start(1), m.end(1), "Prefectural", "place.prefecture", 0.7) for m in _STATE_BODY.finditer(text)
                 if not _STATE_COMMITTEE.match(text, m.start(1))]
     out += [(m.start(2), m.end(2), "Banner", "place.banner", 0.8) for m in _misread_level("旗", "Flag").finditer(text)
-            if not any(a <= m.start(2) < b for a, b, *_ in areas)]
+            if outside_areas(m.start(2))]
     return out
 
 
@@ -517,7 +522,7 @@ def _exonyms() -> tuple[dict[str, tuple[str, str, tuple[str, ...]]], re.Pattern[
     pinyin words."""
     bases = provinces_of_bases()
     table = {pinyin: (english, zh, bases.get(_zh_base(zh), ())) for zh, pinyin, english, _kind in place_exonyms()}
-    return table, re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
+    return table, re.compile(r"\b(" + alternation(table) + r")\b")
 
 
 def exonym_corrections(text: str, source: str | None = None) -> list[tuple[int, int, str, str, float]]:

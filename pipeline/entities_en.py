@@ -20,10 +20,9 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable
 
 from .align import align_name, align_romanized, compose_zh, present_form
-from .glossary import ABBREVIATED_COMPANY_WORDS, normalize_source, stem
+from .glossary import ABBREVIATED_COMPANY_WORDS, alternation, normalize_source, stem
 from .literal import LEVEL_WORDS, literal_index, place_exonyms
 from .doc import Correction, Doc, apply_corrections
 from .errors import ResourceError
@@ -50,12 +49,6 @@ _AND_TRADES = ("Steel", "Shipping", "Technology", "Chemical", "Chemicals", "Gas"
 _ENUMERATION = rf"{_CAPWORD}(?:,\s+{_CAPWORD}){{1,6}},?\s+and\s+{_CAPWORD}"
 # Bounded, so that a run of capitalized words never makes a match span a whole document.
 _CAPPHRASE = rf"{_CAPWORD}(?:(?:\s+(?:and|&|of|for|the)\s+|\s+){_CAPWORD}){{0,8}}"
-
-
-def _alt(phrases: Iterable[str]) -> str:
-    """Regex alternation, longest first, spaces matching any whitespace run."""
-    uniq = sorted(set(phrases), key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in uniq)
 
 
 @dataclass(frozen=True)
@@ -107,8 +100,8 @@ def title_lexicon() -> TitleLexicon:
             levels[en.lower()] = zh[0] if zh else ""
         else:
             raise ResourceError(f"models/{TITLES_FILE}: unknown kind {kind!r} in row {row!r}")
-    mod = rf"(?:(?i:{_alt(mods)})[\s\-]+)?"
-    level = rf"(?i:{_alt(levels)})"
+    mod = rf"(?:(?i:{alternation(mods)})[\s\-]+)?"
+    level = rf"(?i:{alternation(levels)})"
     committee = (
         # the place inside may be written in several words ("Worship Ceremony District", "Songtao Miao
         # Autonomous County")
@@ -118,8 +111,8 @@ def title_lexicon() -> TitleLexicon:
         # "Municipal Committee of the Communist Youth League" is another organization's committee
         rf"|(?!\s+of\s+the\s+[A-Z]))"
     )
-    prank = rf"(?i:{_alt(party)})"
-    rank = rf"(?:(?i:{_alt(ci_ranks)})|{_alt(cs_ranks)})"
+    prank = rf"(?i:{alternation(party)})"
+    rank = rf"(?:(?i:{alternation(ci_ranks)})|{alternation(cs_ranks)})"
     forms = [
         # member of the Standing Committee of the Municipal Party Committee
         rf"(?i:member)\s+of\s+the\s+(?i:Standing\s+Committee)\s+of\s+(?:the\s+)?{committee}",
@@ -227,7 +220,7 @@ _BODY_WORDS = {"Standing", "Party", "People's", "General", "Municipal", "Provinc
 
 def _body_not_first() -> str:
     words = org_lexicon().not_name - _BODY_WORDS
-    return rf"(?!(?:{_alt(words)})(?![\w'’\-]))"
+    return rf"(?!(?:{alternation(words)})(?![\w'’\-]))"
 
 
 @dataclass(frozen=True)
@@ -253,17 +246,17 @@ def body_lexicon() -> BodyLexicon:
             nouns.append(en)
         else:
             raise ResourceError(f"models/{BODIES_FILE}: unknown kind {kind!r} in row {row!r}")
-    level = rf"(?i:{_alt(title_lexicon().levels)})"
-    noun = _alt(nouns)
+    level = rf"(?i:{alternation(title_lexicon().levels)})"
+    noun = alternation(nouns)
     forms = [
-        _alt(bodies),
+        alternation(bodies),
         # Municipal Party Committee, municipal government, Xingtai Municipal People's Congress
-        rf"(?:[A-Z][a-z]+\s+)?{level}\s+(?i:{_alt(heads)})",
+        rf"(?:[A-Z][a-z]+\s+)?{level}\s+(?i:{alternation(heads)})",
         # Municipal Bureau of Commerce, Provincial Emergency Management Bureau
         rf"(?:[A-Z][a-z]+\s+)?{level}(?:\s+(?:{_CAPWORD}|and|&))*?\s+(?:{noun})"
         rf"(?:\s+of\s+(?:the\s+)?(?:{_ENUMERATION}|{_CAPPHRASE}))?",
         # Ministry of Commerce, Department of Industry and Information Technology of Hebei Province
-        rf"(?:{_alt(n for n in nouns if n in _LEADING_NOUNS)})\s+of\s+(?:the\s+)?{_CAPPHRASE}",
+        rf"(?:{alternation(n for n in nouns if n in _LEADING_NOUNS)})\s+of\s+(?:the\s+)?{_CAPPHRASE}",
         # Development and Reform Commission, Emergency Management Bureau (capitalized, 1-9 words)
         rf"{_body_not_first()}{_CAPWORD}(?:\s+(?:{_CAPWORD}|and|&)){{0,8}}\s+(?:{noun})",
         # heads completed by an "of" complement in `_join_bodies` ("Standing Committee of ...")
@@ -295,31 +288,31 @@ def org_lexicon() -> OrgLexicon:
     if unknown:
         raise ResourceError(f"models/{ORG_WORDS_FILE}: unknown kinds {sorted(unknown)}")
     not_name = frozenset(kinds.get("not_name", []))
-    not_first = rf"(?!(?:{_alt(not_name)})(?![\w'’\-]))"
+    not_first = rf"(?!(?:{alternation(not_name)})(?![\w'’\-]))"
     seq = rf"{not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}}"
-    legal = _alt(kinds.get("legal", []))
-    strict_legal = _alt(x for x in kinds.get("legal", []) if x.startswith(("Co", "Ltd", "Inc")))
+    legal = alternation(kinds.get("legal", []))
+    strict_legal = alternation(x for x in kinds.get("legal", []) if x.startswith(("Co", "Ltd", "Inc")))
     # an abbreviation keeps its period (Tongwei Co.); a full word does not take the sentence's
     # (…signed with Jing Macao Technology.)
     abbreviations = [w for w in kinds["enterprise"] if w in ABBREVIATED_COMPANY_WORDS]
     words = [w for w in kinds["enterprise"] if w not in ABBREVIATED_COMPANY_WORDS]
     enterprise = re.compile(
-        rf"(?<![\w\-])({seq})\s+(?:(?:{_alt(abbreviations)})\.?|(?:{_alt(words)}))(?:,?\s+(?:{legal}))?(?![\w\-])"
+        rf"(?<![\w\-])({seq})\s+(?:(?:{alternation(abbreviations)})\.?|(?:{alternation(words)}))(?:,?\s+(?:{legal}))?(?![\w\-])"
     )
     # "and" inside a company name joins two trade words ("Iron and Steel", "Science and Technology",
     # "Port and Shipping"); anywhere else it separates two companies of a list.
-    seq_and = rf"{not_first}{_CAPWORD}(?:\s+(?:(?:and|&)\s+(?={_alt(_AND_TRADES)}\b))?{_CAPWORD}){{0,6}}"
+    seq_and = rf"{not_first}{_CAPWORD}(?:\s+(?:(?:and|&)\s+(?={alternation(_AND_TRADES)}\b))?{_CAPWORD}){{0,6}}"
     enterprise_legal = re.compile(
         rf"(?<![\w\-])({seq_and})(?:\s+\([A-Z][A-Za-z ]*\))?,?\s+(?:{strict_legal})(?![\w\-])"
     )
-    level = rf"(?:(?i:{_alt(title_lexicon().levels)})\s+)?"
+    level = rf"(?:(?i:{alternation(title_lexicon().levels)})\s+)?"
     organization = re.compile(
-        rf"(?<![\w\-]){level}(?:({seq})\s+(?:{_alt(kinds['organization'])})(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?"
-        rf"|(?:{_alt(kinds.get('organization_of', []))})\s+(?:the\s+)?{_CAPPHRASE})(?![\w\-])"
+        rf"(?<![\w\-]){level}(?:({seq})\s+(?:{alternation(kinds['organization'])})(?:\s+of\s+(?:the\s+)?{_CAPPHRASE})?"
+        rf"|(?:{alternation(kinds.get('organization_of', []))})\s+(?:the\s+)?{_CAPPHRASE})(?![\w\-])"
     )
     place = re.compile(
         rf"(?<![\w\-])({not_first}{_CAPWORD}(?:\s+{_CAPWORD}){{0,6}})\s+"
-        rf"(?:{_alt(kinds.get('place_head', []))})(?![\w\-])"
+        rf"(?:{alternation(kinds.get('place_head', []))})(?![\w\-])"
     )
     return OrgLexicon(enterprise, enterprise_legal, organization, place, not_name, not_first)
 

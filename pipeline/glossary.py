@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import ResourceError
 from .resources import resource_path
@@ -43,6 +43,13 @@ def gap_kind(text: str, start: int, end: int) -> str | None:
         return " "
     m = _HARD_GAP.fullmatch(text, start, end)
     return m.group(1) if m else None
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """Regex alternation, longest first (so that "Dehong" never stops short at a shorter name), spaces
+    matching any whitespace run."""
+    uniq = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in uniq)
 
 
 def stem(word: str) -> str:
