@@ -490,6 +490,7 @@ def _unambiguous(matches: list[tuple[GlossaryMatch, bool]]) -> list[GlossaryMatc
 DIVISION_SUFFIXES = ("自治县", "自治州", "自治旗", "地区", "林区", "市", "县", "区", "旗", "盟")
 
 
+@lru_cache(maxsize=1)
 def provinces_of_bases() -> dict[str, tuple[str, ...]]:
     """Bare division name (海林) → English names of the provinces holding a division of that name
     (Heilongjiang), from the gazetteer's codes."""
